@@ -1,0 +1,160 @@
+/*
+ * forewarn.h - the whole public API of the forewarn core.
+ *
+ * The core turns smoke-test failures of generated apps into anti-patterns tied to the app's spec.
+ * It is pure: no file, network or clock access. Text, JSON documents and the current time come in
+ * as parameters; results go out as JSON strings the caller frees with fw_free(). The same code is
+ * compiled natively (CLI) and to WebAssembly, so every output here is deterministic.
+ */
+#ifndef FOREWARN_H
+#define FOREWARN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define FW_API __attribute__((visibility("default")))
+#else
+#define FW_API
+#endif
+
+#define FW_VERSION_MAJOR 0
+#define FW_VERSION_MINOR 1
+#define FW_VERSION_PATCH 0
+#define FW_VERSION_STRING "0.1.0"
+
+/* Version of the rule-pack JSON format this core reads (the pack's "format_version"). */
+#define FW_RULES_FORMAT_VERSION 1
+
+/* Version of the pattern_id algorithm; it is part of every id ("ap1-..."), so a later change
+ * keeps old ids recognisable instead of silently splitting history. */
+#define FW_SIGNATURE_VERSION 1
+
+/* Default cap on one error text; larger inputs are refused with FW_ERR_TOO_LARGE. Real
+ * tracebacks are kilobytes; megabytes of text are a log dump, not one failure. */
+#define FW_DEFAULT_MAX_INPUT (4u * 1024u * 1024u)
+
+/* Status codes. Every fallible function returns one and fills an fw_error when given one. */
+typedef enum fw_status {
+  FW_OK = 0,
+  FW_ERR_NOMEM,        /* the allocator returned NULL */
+  FW_ERR_ARG,          /* a NULL or out-of-range argument */
+  FW_ERR_JSON,         /* a document is not valid JSON */
+  FW_ERR_SCHEMA,       /* valid JSON that is not the expected document; fw_error.path says where */
+  FW_ERR_UTF8,         /* text is not valid UTF-8 */
+  FW_ERR_TOO_LARGE,    /* input above the configured size limit */
+  FW_ERR_EMPTY,        /* empty input */
+  FW_ERR_RULE_COMPILE, /* a rule's regex does not compile; fw_error.rule_id names it */
+  FW_ERR_RULE_LIMIT    /* a rule hit the PCRE2 match/depth/heap limit; fw_error.rule_id names it */
+} fw_status;
+
+/* Details of a failure. A plain struct so callers can keep one on the stack; message is always
+ * NUL-terminated and never contains credentials or the input text itself. */
+typedef struct fw_error {
+  fw_status code;
+  char message[512];
+  char path[160];   /* JSON path of a schema error, e.g. "$.entities[2].fields[0].type" */
+  char rule_id[96]; /* rule that failed to compile or ran away */
+} fw_error;
+
+/* Library version, "MAJOR.MINOR.PATCH". */
+FW_API const char *fw_version(void);
+
+/* Stable lower-case name of a status ("ok", "json", "schema", ...), for error objects. */
+FW_API const char *fw_status_name(fw_status status);
+
+/* Allocator hooks. Call once, before any other function, or never (defaults to malloc/realloc/
+ * free). They are process-wide because cJSON's hooks are; the core keeps no other global state. */
+typedef struct fw_allocator {
+  void *(*malloc_fn)(size_t size);
+  void *(*realloc_fn)(void *ptr, size_t size);
+  void (*free_fn)(void *ptr);
+} fw_allocator;
+FW_API void fw_set_allocator(const fw_allocator *allocator);
+
+/* Allocate / free through the hooks. Every string the core returns is freed with fw_free(). */
+FW_API void *fw_malloc(size_t size);
+FW_API void fw_free(void *ptr);
+
+/* ---- Rules ------------------------------------------------------------------------------- */
+
+/* A compiled, immutable rule set: the built-in pack, optionally extended by user packs whose
+ * rules are tried first. Shareable between classifiers (and threads) once built. */
+typedef struct fw_rules fw_rules;
+
+/* Compile the built-in rule pack. */
+FW_API fw_status fw_rules_new(fw_rules **out, fw_error *err);
+
+/* Add a user rule pack (JSON text, format in docs/rules.md). Its rules take precedence over those
+ * already present; its category entries override remediation templates. On error nothing is
+ * added and err names the rule and the reason. */
+FW_API fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_error *err);
+
+/* Number of rules in the set. */
+FW_API size_t fw_rules_count(const fw_rules *rules);
+
+FW_API void fw_rules_free(fw_rules *rules);
+
+/* ---- ApplicationIR ----------------------------------------------------------------------- */
+
+/* A parsed, validated ApplicationIR (the app's spec: entities, fields, endpoints). */
+typedef struct fw_ir fw_ir;
+
+/* Parse and validate an ApplicationIR document. A malformed one gives FW_ERR_JSON or
+ * FW_ERR_SCHEMA with err->path naming the offending JSON path and what was expected. */
+FW_API fw_status fw_ir_parse(const char *json, size_t len, fw_ir **out, fw_error *err);
+
+/* The IR normalised (derived tables filled in) as JSON. Caller frees with fw_free(). */
+FW_API fw_status fw_ir_to_json(const fw_ir *ir, char **out_json, fw_error *err);
+
+FW_API void fw_ir_free(fw_ir *ir);
+
+/* ---- SmokeTestResult ---------------------------------------------------------------------- */
+
+/* Validate a SmokeTestResult document; on success *out_json (if out_json is not NULL) receives
+ * its normalised form. Errors name the JSON path. */
+FW_API fw_status fw_smoke_validate(const char *json, size_t len, char **out_json, fw_error *err);
+
+/* ---- Classification ---------------------------------------------------------------------- */
+
+/* Per-call scratch (PCRE2 match data, buffers) over a shared fw_rules. One per thread. */
+typedef struct fw_classifier fw_classifier;
+
+FW_API fw_status fw_classifier_new(const fw_rules *rules, fw_classifier **out, fw_error *err);
+FW_API void fw_classifier_free(fw_classifier *classifier);
+
+/* Options of one classification. Zero-initialise, then set what you need. */
+typedef struct fw_classify_options {
+  const fw_ir *ir;      /* map the error onto this spec (may be NULL) */
+  const char *endpoint; /* "METHOD /path" the failure came from (may be NULL) */
+  const char *now;      /* ISO 8601 UTC time for first_seen/last_seen; NULL gives the epoch */
+  size_t max_input;     /* 0 means FW_DEFAULT_MAX_INPUT */
+} fw_classify_options;
+
+/* Classify one error text (a traceback, a one-line exception, a 422 body, ...). On success
+ * *out_json holds the classification object (fields in docs/formats.md); caller frees it. */
+FW_API fw_status fw_classify(fw_classifier *classifier, const char *text, size_t len,
+                             const fw_classify_options *options, char **out_json, fw_error *err);
+
+/* Classify one JSON-lines record {"id": ..., "text": ..., "endpoint": ...?}. The output object
+ * echoes "id". A record that cannot be classified (bad JSON, no "text", invalid UTF-8, too
+ * large) still gives one output line, {"id": ..., "error": {"code", "message"}}, and the
+ * status says what went wrong, so a stream keeps its order and length. */
+FW_API fw_status fw_classify_record(fw_classifier *classifier, const char *line, size_t len,
+                                    const fw_classify_options *options, char **out_json,
+                                    fw_error *err);
+
+/* The message template of a text (numbers, UUIDs, hex, quoted values, timestamps, paths replaced
+ * by placeholders). Exposed for tests and for grouping unclassified errors. Caller frees. */
+FW_API fw_status fw_normalize_message(const char *message, size_t len, char **out, fw_error *err);
+
+/* Re-print a JSON document indented, for people reading output. Caller frees *out. */
+FW_API fw_status fw_json_pretty(const char *json, size_t len, char **out, fw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FOREWARN_H */

@@ -1,0 +1,158 @@
+/*
+ * antipattern.c - turns a classification into a GenerationAntiPattern: a stable pattern_id and
+ * FastAPI + SQLAlchemy + Pydantic snippets rendered from the category's templates with the real
+ * entity and field names.
+ *
+ * pattern_id = "ap1-" + FNV-1a-64 (hex) of a canonical key, fields separated by 0x1f:
+ *   "1", category, then the subject: the IR entity and field when mapped, else the lower-cased
+ *   table (schema dropped), column, constraint, field, module, name, attribute and object_type
+ *   the text shows; http categories add the endpoint pattern; unknown errors add the exception
+ *   class and message template. Values, numbers, line numbers and message wording are not part
+ *   of it, so variants of a message (or the same cause in SQLite and PostgreSQL wording) share
+ *   an id. See docs/pattern-id.md.
+ */
+#include "antipattern_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { K_TABLE, K_COLUMN, K_CONSTRAINT, K_FIELD, K_LOC, K_MODULE, K_NAME, K_ATTRIBUTE, K_OBJECT, K_VALUE };
+
+static void key_part(fw_buf *b, const char *s) {
+  fw_buf_putc(b, 0x1f);
+  for (; s && *s; s++) {
+    char c = *s;
+    if (c == '"' || c == '`') continue;
+    fw_buf_putc(b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+  }
+}
+
+static const char *short_class(const char *cls) {
+  const char *dot = strrchr(cls, '.');
+  return dot ? dot + 1 : cls;
+}
+
+void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]) {
+  fw_buf b;
+  fw_buf_init(&b);
+  const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
+  fw_buf_puts(&b, "1");
+  key_part(&b, cat ? cat->name : "unknown");
+  if (c->ir.mapped && c->ir.entity[0]) {
+    key_part(&b, c->ir.entity);
+    key_part(&b, c->ir.field);
+  } else {
+    const char *table = c->context[K_TABLE];
+    const char *dot = table ? strrchr(table, '.') : NULL;
+    key_part(&b, dot ? dot + 1 : table);
+    const int keys[] = {K_COLUMN, K_CONSTRAINT, K_FIELD, K_MODULE, K_NAME, K_ATTRIBUTE, K_OBJECT};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) key_part(&b, c->context[keys[i]]);
+  }
+  if (cat && strcmp(cat->error_type, "http") == 0) key_part(&b, c->ir.endpoint_pattern);
+  if (!cat) {
+    key_part(&b, short_class(c->exception_class));
+    key_part(&b, c->message_template);
+  }
+  uint64_t h = fw__fnv1a64(b.data ? b.data : "", b.len, FW_FNV_SEED);
+  snprintf(out, 32, "ap%d-%016llx", FW_SIGNATURE_VERSION, (unsigned long long)h);
+  fw_buf_free(&b);
+}
+
+static const char *py_type(const char *ir_type) {
+  static const char *const map[][2] = {
+      {"string", "str"},   {"text", "str"},          {"email", "str"},    {"url", "str"},
+      {"enum", "str"},     {"integer", "int"},       {"int", "int"},      {"bigint", "int"},
+      {"float", "float"},  {"number", "float"},      {"decimal", "Decimal"}, {"boolean", "bool"},
+      {"bool", "bool"},    {"datetime", "datetime"}, {"date", "date"},    {"time", "time"},
+      {"uuid", "UUID"},    {"json", "dict"}};
+  for (size_t i = 0; ir_type && i < sizeof map / sizeof *map; i++) {
+    if (fw__ieq(ir_type, map[i][0])) return map[i][1];
+  }
+  return "str";
+}
+
+static const char *or_default(const char *v, const char *fallback) {
+  return v && *v ? v : fallback;
+}
+
+/* Value of a {placeholder}; the defaults keep a snippet readable when the text names nothing. */
+static void placeholder(const fw_classification *c, const fw_rules *rules, const char *name,
+                        size_t n, fw_buf *out) {
+  const fw_ir_context *x = &c->ir;
+  char tmp[256];
+#define IS(s) (n == strlen(s) && memcmp(name, s, n) == 0)
+  if (IS("entity")) fw_buf_puts(out, or_default(x->entity, "Item"));
+  else if (IS("table")) fw_buf_puts(out, or_default(x->table, or_default(c->context[K_TABLE], "items")));
+  else if (IS("field")) fw_buf_puts(out, or_default(x->field, "field"));
+  else if (IS("column")) fw_buf_puts(out, or_default(c->context[K_COLUMN], or_default(x->field, "column")));
+  else if (IS("py_type")) fw_buf_puts(out, py_type(x->field_type[0] ? x->field_type : NULL));
+  else if (IS("ref_entity")) fw_buf_puts(out, or_default(x->ref_entity, "Parent"));
+  else if (IS("ref_table")) fw_buf_puts(out, or_default(x->ref_table, "parents"));
+  else if (IS("ref_field")) fw_buf_puts(out, or_default(x->ref_field, "id"));
+  else if (IS("max_length")) {
+    if (x->max_length >= 0) fw_buf_printf(out, "%ld", x->max_length);
+    else fw_buf_puts(out, "255");
+  } else if (IS("min")) fw_buf_puts(out, "0");
+  else if (IS("max")) fw_buf_puts(out, "1000000");
+  else if (IS("schema")) {
+    if (x->schema[0]) fw_buf_puts(out, x->schema);
+    else fw_buf_printf(out, "%sCreate", or_default(x->entity, "Item"));
+  } else if (IS("method")) fw_buf_puts(out, or_default(x->method, "POST"));
+  else if (IS("method_lower")) {
+    const char *m = or_default(x->method, "post");
+    for (; *m; m++) fw_buf_putc(out, (*m >= 'A' && *m <= 'Z') ? (char)(*m - 'A' + 'a') : *m);
+  } else if (IS("path")) fw_buf_puts(out, or_default(x->path, "/items"));
+  else if (IS("entities")) fw_buf_puts(out, or_default(x->table, "items"));
+  else if (IS("entity_snake")) {
+    char *t = fw__table_name(or_default(x->entity, "Item"));
+    size_t len = t ? strlen(t) : 0;
+    if (t && len > 1) t[len - 1] = '\0'; /* singular enough for a module name */
+    fw_buf_puts(out, t ? t : "item");
+    fw_free(t);
+  } else if (IS("status")) {
+    fw_buf_printf(out, "%d", x->success_status ? x->success_status : 201);
+  } else if (IS("exception")) {
+    const char *cls = short_class(c->exception_class);
+    fw_buf_puts(out, *cls ? cls : (c->category == (size_t)-1 ? "Error" : rules->categories[c->category].name));
+  } else if (IS("message")) {
+    snprintf(tmp, sizeof tmp, "%s", c->message_template ? c->message_template : "");
+    fw_buf_puts(out, tmp);
+  } else {
+    static const char *const keys[] = {"table", "column", "constraint", "field", "loc", "module",
+                                       "name", "attribute", "object_type", "value"};
+    for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
+      if (IS(keys[k])) {
+        fw_buf_puts(out, or_default(c->context[k], k == K_MODULE ? "module" : k == K_NAME ? "name" : "value"));
+        return;
+      }
+    }
+    fw_buf_putc(out, '{');
+    fw_buf_append(out, name, n);
+    fw_buf_putc(out, '}');
+  }
+#undef IS
+}
+
+char *fw__render_template(const fw_classification *c, const fw_rules *rules, const char *tpl) {
+  fw_buf b;
+  fw_buf_init(&b);
+  for (const char *p = tpl; *p;) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    bool name_like = close && close > p + 1;
+    for (const char *q = p + 1; name_like && q < close; q++) {
+      name_like = (*q >= 'a' && *q <= 'z') || *q == '_';
+    }
+    if (name_like) {
+      placeholder(c, rules, p + 1, (size_t)(close - p - 1), &b);
+      p = close + 1;
+    } else {
+      fw_buf_putc(&b, *p++);
+    }
+  }
+  return fw_buf_take(&b);
+}
+
+void fw__field_pattern(const fw_classification *c, char *out, size_t cap) {
+  snprintf(out, cap, "%s:%s", c->ir.constraint_type[0] ? c->ir.constraint_type : "unknown",
+           c->ir.field[0] ? c->ir.field : "*");
+}

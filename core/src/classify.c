@@ -1,0 +1,331 @@
+/*
+ * classify.c - the classification pipeline: check the input, prepare the text, find the
+ * exceptions, try the rules on each exception's message block (the innermost wrapper-free
+ * evidence first by rule priority, the outermost exception on ties), fall back to the whole text,
+ * then extract the context, template and spec mapping.
+ */
+#include "classify_internal.h"
+#include "normalize_internal.h"
+
+#include <string.h>
+
+/* Bounds for every match: a hostile user rule or input stops with FW_ERR_RULE_LIMIT instead of
+ * backtracking for minutes. */
+#define MATCH_LIMIT 2000000u
+#define DEPTH_LIMIT 20000u
+#define HEAP_LIMIT_KIB 65536u
+
+fw_status fw_classifier_new(const fw_rules *rules, fw_classifier **out, fw_error *err) {
+  if (!rules || !out) return fw__fail(err, FW_ERR_ARG, "rules and out are required");
+  fw_classifier *cl = fw_malloc(sizeof *cl);
+  if (!cl) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  memset(cl, 0, sizeof *cl);
+  cl->rules = rules;
+  cl->md = pcre2_match_data_create(64, NULL);
+  cl->mctx = pcre2_match_context_create(NULL);
+  if (!cl->md || !cl->mctx) {
+    fw_classifier_free(cl);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  pcre2_set_match_limit(cl->mctx, MATCH_LIMIT);
+  pcre2_set_depth_limit(cl->mctx, DEPTH_LIMIT);
+  pcre2_set_heap_limit(cl->mctx, HEAP_LIMIT_KIB);
+  cl->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL); /* NULL without JIT */
+  if (cl->jit_stack) pcre2_jit_stack_assign(cl->mctx, NULL, cl->jit_stack);
+  fw_buf_init(&cl->work);
+  fw_buf_init(&cl->scratch);
+  *out = cl;
+  return FW_OK;
+}
+
+void fw_classifier_free(fw_classifier *cl) {
+  if (!cl) return;
+  pcre2_match_data_free(cl->md);
+  pcre2_match_context_free(cl->mctx);
+  pcre2_jit_stack_free(cl->jit_stack);
+  fw_buf_free(&cl->work);
+  fw_buf_free(&cl->scratch);
+  fw_free(cl);
+}
+
+int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start) {
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, cl->md, cl->mctx);
+  if (rc >= 0) return 1;
+  if (rc == PCRE2_ERROR_NOMATCH) return 0;
+  return -1; /* match/depth/heap/JIT-stack limit, or an internal error: treat all as runaway */
+}
+
+char *fw__group(fw_classifier *cl, const pcre2_code *re, const char *name) {
+  (void)re;
+  PCRE2_SIZE len;
+  if (pcre2_substring_length_byname(cl->md, (PCRE2_SPTR)name, &len) != 0) return NULL;
+  char *out = fw_malloc(len + 1);
+  if (!out) return NULL;
+  PCRE2_SIZE cap = len + 1;
+  if (pcre2_substring_copy_byname(cl->md, (PCRE2_SPTR)name, (PCRE2_UCHAR *)out, &cap) != 0) {
+    fw_free(out);
+    return NULL;
+  }
+  return out;
+}
+
+void fw__classification_clear(fw_classification *c) {
+  fw_free(c->message);
+  fw_free(c->message_template);
+  fw_free(c->message_pattern);
+  for (int i = 0; i < FW_CONTEXT_KEY_COUNT; i++) fw_free(c->context[i]);
+  for (int i = 0; i < FW_HINT_COUNT; i++) fw_free(c->hints[i]);
+  memset(c, 0, sizeof *c);
+  c->category = (size_t)-1;
+}
+
+static int class_matches(fw_classifier *cl, const pcre2_code *re, const char *cls) {
+  return cls[0] ? fw__match(cl, re, cls, strlen(cls), 0) : 0;
+}
+
+/* Does rule r apply to exception block k? */
+static int rule_on_block(fw_classifier *cl, const fw_rule *r, const fw_exception *e) {
+  if (r->exception) {
+    int m = class_matches(cl, r->exception, e->cls);
+    if (m == 0) m = class_matches(cl, r->exception, e->inner);
+    if (m <= 0) return m;
+  }
+  if (!r->message) return 1;
+  return fw__match(cl, r->message, cl->work.data + e->msg_start, e->msg_end - e->msg_start, 0);
+}
+
+/* Does rule r apply to the whole text (the fallback when no block matched)? */
+static int rule_on_text(fw_classifier *cl, const fw_rule *r) {
+  if (r->exception) {
+    int m = 0;
+    for (size_t k = 0; k < cl->nexc && m == 0; k++) {
+      m = class_matches(cl, r->exception, cl->exc[k].cls);
+      if (m == 0) m = class_matches(cl, r->exception, cl->exc[k].inner);
+    }
+    if (m <= 0) return m;
+  }
+  if (!r->message) return 1;
+  return fw__match(cl, r->message, cl->work.data, cl->work.len, 0);
+}
+
+static fw_status runaway(fw_error *err, const fw_rule *r) {
+  fw__fail(err, FW_ERR_RULE_LIMIT,
+           "rule '%s' exceeded the regex match limit on this input (runaway pattern)", r->id);
+  fw__set_rule(err, r->id);
+  return FW_ERR_RULE_LIMIT;
+}
+
+static char *dup_trimmed(const char *s, size_t n) {
+  while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+  if (n > FW_MESSAGE_MAX) n = fw__utf8_floor(s, FW_MESSAGE_MAX);
+  return fw__strndup(s, n);
+}
+
+/* The lines a text-level match spans: the message of an error that had no exception line. */
+static char *lines_around(const char *s, size_t n, size_t from, size_t to) {
+  while (from > 0 && s[from - 1] != '\n') from--;
+  while (to < n && s[to] != '\n') to++;
+  return dup_trimmed(s + from, to - from);
+}
+
+static char *last_line(const char *s, size_t n) {
+  while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
+  size_t from = n;
+  while (from > 0 && s[from - 1] != '\n') from--;
+  return dup_trimmed(s + from, n - from);
+}
+
+static void copy_class(char *dst, const char *src) {
+  size_t n = strlen(src);
+  if (n >= FW_CLASS_MAX) n = FW_CLASS_MAX - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+/* "IntegrityError at /path" (Django's debug page) or "IntegrityError > msg": a class name that
+ * opens the text without the usual colon. */
+static void leading_class(const char *s, size_t n, char *out) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) i++;
+  size_t start = i;
+  while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+                   (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.'))
+    i++;
+  size_t len = i - start;
+  bool error_like = (len > 5 && memcmp(s + i - 5, "Error", 5) == 0) ||
+                    (len > 9 && memcmp(s + i - 9, "Exception", 9) == 0);
+  if (error_like && i < n && s[i] == ' ' && len < FW_CLASS_MAX) {
+    memcpy(out, s + start, len);
+    out[len] = '\0';
+  }
+}
+
+static const char *const hint_group_names[FW_HINT_COUNT] = {"model", "method", "path", "status"};
+
+static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classification *c) {
+  for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
+    if (!c->context[k]) c->context[k] = fw__group(cl, re, fw__context_keys[k]);
+  }
+  for (int k = 0; k < FW_HINT_COUNT; k++) {
+    if (!c->hints[k]) c->hints[k] = fw__group(cl, re, hint_group_names[k]);
+  }
+}
+
+/* Context keys in the form the taxonomy defines: loc joined by '.', field = the loc's last
+ * name, quotes gone, the table of a database error taken from the echoed SQL when the message
+ * itself does not name it. */
+static void finish_context(fw_classifier *cl, fw_classification *c) {
+  char **loc = &c->context[4], **field = &c->context[3], **table = &c->context[0];
+  if (*loc) {
+    fw_buf b;
+    fw_buf_init(&b);
+    const char *s = *loc;
+    while (*s) {
+      if (strncmp(s, " -> ", 4) == 0) {
+        fw_buf_putc(&b, '.');
+        s += 4;
+      } else {
+        fw_buf_putc(&b, *s++);
+      }
+    }
+    char *joined = fw_buf_take(&b);
+    if (joined) {
+      fw_free(*loc);
+      *loc = joined;
+    }
+  }
+  if (*loc && !*field) {
+    const char *last = strrchr(*loc, '.');
+    last = last ? last + 1 : *loc;
+    bool numeric = *last != '\0';
+    for (const char *p = last; *p; p++) numeric &= (*p >= '0' && *p <= '9');
+    if (*last && !numeric) *field = fw__strdup(last);
+  }
+  bool database = c->category != (size_t)-1 &&
+                  strcmp(cl->rules->categories[c->category].error_type, "database") == 0;
+  if (database && !*table && cl->rules->sql_table &&
+      fw__match(cl, cl->rules->sql_table, cl->work.data, cl->work.len, 0) > 0) {
+    *table = fw__group(cl, cl->rules->sql_table, "table");
+  }
+}
+
+static void find_hints(fw_classifier *cl, fw_classification *c) {
+  for (size_t h = 0; h < cl->rules->nhints; h++) {
+    const pcre2_code *re = cl->rules->hints[h];
+    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, re, c);
+  }
+}
+
+static fw_status check_input(const char *text, size_t len, size_t max, fw_error *err) {
+  if (!text && len) return fw__fail(err, FW_ERR_ARG, "text is NULL");
+  if (len > max)
+    return fw__fail(err, FW_ERR_TOO_LARGE, "input is %zu bytes, over the limit of %zu bytes", len,
+                    max);
+  size_t bad = fw__utf8_invalid_at(text, len);
+  if (bad != (size_t)-1)
+    return fw__fail(err, FW_ERR_UTF8, "input is not valid UTF-8 (first bad byte at offset %zu)",
+                    bad);
+  for (size_t i = 0; i < len; i++) {
+    if (!(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) return FW_OK;
+  }
+  return fw__fail(err, FW_ERR_EMPTY, "input is empty: expected an error text");
+}
+
+fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
+                       const fw_classify_options *opts, fw_classification *c, fw_error *err) {
+  memset(c, 0, sizeof *c);
+  c->category = (size_t)-1;
+  size_t max = opts && opts->max_input ? opts->max_input : FW_DEFAULT_MAX_INPUT;
+  fw_status st = check_input(text, len, max, err);
+  if (st == FW_OK) st = fw__prepare_text(cl, text, len, err);
+  if (st == FW_OK) st = fw__parse_exceptions(cl, err);
+  if (st != FW_OK) return st;
+
+  const fw_rules *rules = cl->rules;
+  size_t best = rules->nrules, block = (size_t)-1;
+  /* outermost exception first; an earlier (inner) block wins only with a better rule */
+  for (size_t k = cl->nexc; k-- > 0;) {
+    for (size_t r = 0; r < best; r++) {
+      if (rules->rules[r].scope == FW_SCOPE_TEXT) continue;
+      int m = rule_on_block(cl, &rules->rules[r], &cl->exc[k]);
+      if (m < 0) return runaway(err, &rules->rules[r]);
+      if (m) {
+        best = r;
+        block = k;
+        break;
+      }
+    }
+  }
+  if (best == rules->nrules) {
+    for (size_t r = 0; r < rules->nrules; r++) {
+      if (rules->rules[r].scope == FW_SCOPE_MESSAGE) continue;
+      int m = rule_on_text(cl, &rules->rules[r]);
+      if (m < 0) return runaway(err, &rules->rules[r]);
+      if (m) {
+        best = r;
+        break;
+      }
+    }
+  }
+
+  const char *w = cl->work.data;
+  if (best < rules->nrules) {
+    const fw_rule *rule = &rules->rules[best];
+    c->category = rule->category;
+    c->rule_id = rule->id;
+    if (block != (size_t)-1) {
+      const fw_exception *e = &cl->exc[block];
+      copy_class(c->exception_class, e->cls);
+      copy_class(c->inner_exception_class, e->inner);
+      /* a chain: the same cause raised earlier under another class is the inner one */
+      for (size_t k = 0; k < block && !c->inner_exception_class[0]; k++) {
+        if (strcmp(cl->exc[k].cls, e->cls) != 0 && rule_on_block(cl, rule, &cl->exc[k]) > 0)
+          copy_class(c->inner_exception_class, cl->exc[k].cls);
+      }
+      c->message = dup_trimmed(w + e->msg_start, e->msg_end - e->msg_start);
+      if (rule->message &&
+          fw__match(cl, rule->message, w + e->msg_start, e->msg_end - e->msg_start, 0) > 0)
+        take_groups(cl, rule->message, c);
+    } else {
+      if (cl->nexc) {
+        const fw_exception *e = &cl->exc[cl->nexc - 1];
+        copy_class(c->exception_class, e->cls);
+        copy_class(c->inner_exception_class, e->inner);
+      } else {
+        leading_class(w, cl->work.len, c->exception_class);
+      }
+      if (rule->message && fw__match(cl, rule->message, w, cl->work.len, 0) > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
+        c->message = lines_around(w, cl->work.len, ov[0], ov[1]);
+        take_groups(cl, rule->message, c);
+      } else {
+        c->message = last_line(w, cl->work.len);
+      }
+    }
+  } else if (cl->nexc) {
+    const fw_exception *e = &cl->exc[cl->nexc - 1];
+    copy_class(c->exception_class, e->cls);
+    copy_class(c->inner_exception_class, e->inner);
+    c->message = dup_trimmed(w + e->msg_start, e->msg_end - e->msg_start);
+  } else {
+    leading_class(w, cl->work.len, c->exception_class);
+    c->message = last_line(w, cl->work.len);
+  }
+  if (!c->message) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  finish_context(cl, c);
+  find_hints(cl, c);
+
+  fw_buf tpl, re;
+  fw_buf_init(&tpl);
+  fw_buf_init(&re);
+  st = fw__normalize(rules->normalizer, cl->md, cl->mctx, c->message, strlen(c->message), &tpl,
+                     &re);
+  c->message_template = fw_buf_take(&tpl);
+  c->message_pattern = fw_buf_take(&re);
+  if (st == FW_ERR_RULE_LIMIT) return fw__fail(err, st, "normalizer exceeded its match limit");
+  if (st != FW_OK || !c->message_template || !c->message_pattern)
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw__ir_map(opts ? opts->ir : NULL, opts ? opts->endpoint : NULL, c, rules);
+  return FW_OK;
+}

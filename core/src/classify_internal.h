@@ -1,0 +1,98 @@
+/*
+ * classify_internal.h - the classification record passed between the pipeline's stages:
+ * text preparation, traceback parsing, rule matching, IR mapping and anti-pattern building.
+ */
+#ifndef FW_CLASSIFY_INTERNAL_H
+#define FW_CLASSIFY_INTERNAL_H
+
+#include "rules_internal.h"
+
+#define FW_CLASS_MAX 160
+#define FW_MAX_EXCEPTIONS 32
+#define FW_BLOCK_MAX_LINES 40
+#define FW_BLOCK_MAX_BYTES 8192
+#define FW_MESSAGE_MAX 2048
+
+enum { FW_HINT_MODEL, FW_HINT_METHOD, FW_HINT_PATH, FW_HINT_STATUS, FW_HINT_COUNT };
+
+/* One exception found in the text: its class and the span of its message block. */
+typedef struct fw_exception {
+  char cls[FW_CLASS_MAX];
+  char inner[FW_CLASS_MAX]; /* "(sqlite3.IntegrityError)" or "<class '...'>" in the message */
+  size_t msg_start, msg_end; /* message block in the prepared text */
+} fw_exception;
+
+/* What the IR says about the error (the seed's extract_ir_context). Strings point into the IR
+ * or into small owned buffers here; all may be empty. */
+typedef struct fw_ir_context {
+  bool mapped;
+  char entity[128];
+  char table[128];
+  char field[128];
+  char field_type[64];
+  char constraint_type[32];
+  char relationship_type[32];
+  char ref_entity[128];
+  char ref_table[128];
+  char ref_field[128];
+  char schema[128];
+  char endpoint[256];         /* "POST /products" as given */
+  char endpoint_pattern[256]; /* "POST /{entities}" */
+  char method[16];
+  char path[200];             /* the IR's path template, e.g. "/products/{id}" */
+  long max_length;
+  int success_status;
+} fw_ir_context;
+
+typedef struct fw_classification {
+  size_t category; /* index into rules->categories, (size_t)-1 for unknown */
+  const char *rule_id;
+  char exception_class[FW_CLASS_MAX];
+  char inner_exception_class[FW_CLASS_MAX];
+  char *message;
+  char *message_template;
+  char *message_pattern; /* error_message_pattern */
+  char *context[FW_CONTEXT_KEY_COUNT];
+  char *hints[FW_HINT_COUNT];
+  fw_ir_context ir;
+} fw_classification;
+
+struct fw_classifier {
+  const fw_rules *rules;
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  pcre2_jit_stack *jit_stack;
+  fw_buf work;    /* the prepared text */
+  fw_buf scratch; /* prefix stripping, rendering */
+  fw_exception exc[FW_MAX_EXCEPTIONS];
+  size_t nexc;
+};
+
+void fw__classification_clear(fw_classification *c);
+
+/* Stage 1: turn the raw text into the text rules see (JSON bodies rendered, escaped newlines
+ * decoded, log prefixes stripped). Result in cl->work. */
+fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_error *err);
+
+/* Stage 2: find exception lines and their message blocks in cl->work. */
+fw_status fw__parse_exceptions(fw_classifier *cl, fw_error *err);
+
+/* Run one regex with the classifier's limits. Returns >0 on match, 0 on no match, and
+ * FW_ERR_RULE_LIMIT (negated status) when the pattern ran away. */
+int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start);
+
+/* Copy a named group of the last match (NULL if unset). */
+char *fw__group(fw_classifier *cl, const pcre2_code *re, const char *name);
+
+/* Stage 3: full classification of one text. */
+fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
+                       const fw_classify_options *opts, fw_classification *out, fw_error *err);
+
+/* Stage 4: map context onto the IR (ir_map.c). */
+void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
+                const fw_rules *rules);
+
+/* Stage 5: identity and remediation (antipattern.c). */
+void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]);
+
+#endif

@@ -1,0 +1,46 @@
+/* ir_internal.h - the parsed ApplicationIR, read by the IR mapper and the prompt enhancer. */
+#ifndef FW_IR_INTERNAL_H
+#define FW_IR_INTERNAL_H
+
+#include "internal.h"
+
+typedef struct fw_ir_field {
+  char *name;
+  char *type;
+  bool nullable, unique, primary_key;
+  char *fk_entity, *fk_field; /* from "foreign_key": "Entity.field" */
+  long max_length;            /* -1 when absent */
+  bool has_min, has_max;
+  double min, max;
+} fw_ir_field;
+
+typedef struct fw_ir_entity {
+  char *name;
+  char *table;
+  fw_ir_field *fields;
+  size_t nfields;
+} fw_ir_entity;
+
+typedef struct fw_ir_endpoint {
+  char *method; /* upper case */
+  char *path;
+  char *entity; /* may be NULL */
+  char *request_schema, *response_schema;
+  int success_status;
+} fw_ir_endpoint;
+
+struct fw_ir {
+  char *name;
+  fw_ir_entity *entities;
+  size_t nentities;
+  fw_ir_endpoint *endpoints;
+  size_t nendpoints;
+};
+
+const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name);
+const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name);
+
+/* snake_case plural of an entity name: "OrderItem" -> "order_items", "Category" -> "categories". */
+char *fw__table_name(const char *entity);
+
+#endif

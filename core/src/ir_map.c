@@ -1,0 +1,333 @@
+/*
+ * ir_map.c - maps what an error text shows onto the spec (the seed's extract_ir_context):
+ * table -> entity, column -> field, endpoint -> its IR template and generalised pattern, and
+ * the constraint and relationship types read from the IR field. Without an IR the same record
+ * is filled from the text alone, so remediation snippets still name real things.
+ */
+#include "classify_internal.h"
+#include "ir_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
+#define PUT(dst, src) put(dst, sizeof(dst), src)
+
+static bool is_upper_c(char c) { return c >= 'A' && c <= 'Z'; }
+
+/* "finance.sys_user" -> "sys_user", quotes dropped. */
+static const char *bare_table(const char *t, char *buf, size_t cap) {
+  const char *dot = strrchr(t, '.');
+  put(buf, cap, dot ? dot + 1 : t);
+  size_t w = 0;
+  for (size_t r = 0; buf[r]; r++) {
+    if (buf[r] != '"' && buf[r] != '`') buf[w++] = buf[r];
+  }
+  buf[w] = '\0';
+  return buf;
+}
+
+static const fw_ir_entity *entity_by_table(const fw_ir *ir, const char *table) {
+  char bare[128];
+  bare_table(table, bare, sizeof bare);
+  for (size_t i = 0; i < ir->nentities; i++) {
+    const fw_ir_entity *e = &ir->entities[i];
+    if (fw__ieq(e->table, bare) || fw__ieq(e->name, bare)) return e;
+    char *derived = fw__table_name(e->name);
+    bool same = derived && fw__ieq(derived, bare);
+    fw_free(derived);
+    if (same) return e;
+  }
+  return NULL;
+}
+
+static const fw_ir_entity *entity_by_name(const fw_ir *ir, const char *name) {
+  for (size_t i = 0; ir && i < ir->nentities; i++) {
+    if (fw__ieq(ir->entities[i].name, name)) return &ir->entities[i];
+  }
+  return NULL;
+}
+
+/* Schema names follow the entity: ProductCreate, ProductUpdate, ProductRead, ProductOut... */
+static const fw_ir_entity *entity_by_schema(const fw_ir *ir, const char *model) {
+  const fw_ir_entity *best = NULL;
+  size_t best_len = 0;
+  for (size_t i = 0; i < ir->nentities; i++) {
+    size_t n = strlen(ir->entities[i].name);
+    if (n > best_len && strncmp(model, ir->entities[i].name, n) == 0) {
+      best = &ir->entities[i];
+      best_len = n;
+    }
+  }
+  return best;
+}
+
+static const fw_ir_field *field_ci(const fw_ir_entity *e, const char *name) {
+  for (size_t i = 0; e && name && i < e->nfields; i++) {
+    if (fw__ieq(e->fields[i].name, name)) return &e->fields[i];
+  }
+  return NULL;
+}
+
+/* A constraint name such as "users_email_key" or "fk_orders_customer_id" contains the field. */
+static const fw_ir_field *field_in_constraint(const fw_ir_entity *e, const char *constraint) {
+  const fw_ir_field *best = NULL;
+  size_t best_len = 0;
+  for (size_t i = 0; e && i < e->nfields; i++) {
+    const char *name = e->fields[i].name;
+    size_t n = strlen(name);
+    for (const char *p = constraint; (p = strstr(p, name)) != NULL; p++) {
+      bool left = p == constraint || p[-1] == '_';
+      bool right = p[n] == '\0' || p[n] == '_';
+      if (left && right && n > best_len) {
+        best = &e->fields[i];
+        best_len = n;
+      }
+    }
+  }
+  return best;
+}
+
+/* The only field of e with a property, or NULL when there are none or several. */
+static const fw_ir_field *only_field(const fw_ir_entity *e, bool (*pred)(const fw_ir_field *)) {
+  const fw_ir_field *hit = NULL;
+  for (size_t i = 0; e && i < e->nfields; i++) {
+    if (!pred(&e->fields[i])) continue;
+    if (hit) return NULL;
+    hit = &e->fields[i];
+  }
+  return hit;
+}
+static bool is_fk(const fw_ir_field *f) { return f->fk_entity != NULL; }
+static bool is_unique(const fw_ir_field *f) { return f->unique && !f->primary_key; }
+
+static bool segment_is_param(const char *s, size_t n) {
+  if (n >= 2 && s[0] == '{' && s[n - 1] == '}') return true;
+  if (n >= 1 && s[0] == ':') return true;
+  bool digits = n > 0, hexish = n >= 8;
+  for (size_t i = 0; i < n; i++) {
+    digits &= s[i] >= '0' && s[i] <= '9';
+    hexish &= (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') || s[i] == '-';
+  }
+  return digits || hexish;
+}
+
+static bool segment_is_collection(const fw_ir *ir, const char *s, size_t n) {
+  for (size_t i = 0; ir && i < ir->nentities; i++) {
+    const fw_ir_entity *e = &ir->entities[i];
+    char *dashed = fw__table_name(e->name);
+    bool hit = fw__ieqn(s, n, e->table) || (dashed && fw__ieqn(s, n, dashed));
+    if (dashed && !hit) {
+      for (char *c = dashed; *c; c++) {
+        if (*c == '_') *c = '-';
+      }
+      hit = fw__ieqn(s, n, dashed);
+    }
+    fw_free(dashed);
+    if (hit) return true;
+  }
+  return false;
+}
+
+/* "/products/12" -> "/{entities}/{id}": the seed's endpoint_pattern. Collections are
+ * recognised from the IR; without one, the first literal segment is taken as the collection. */
+static void generalize_path(const fw_ir *ir, const char *path, char *out, size_t cap) {
+  fw_buf b;
+  fw_buf_init(&b);
+  const char *p = path;
+  bool first_literal = true;
+  while (*p) {
+    if (*p != '/') {
+      p++;
+      continue;
+    }
+    const char *s = ++p;
+    while (*p && *p != '/' && *p != '?') p++;
+    size_t n = (size_t)(p - s);
+    if (!n) continue;
+    fw_buf_putc(&b, '/');
+    if (segment_is_param(s, n)) fw_buf_puts(&b, "{id}");
+    else if (ir ? segment_is_collection(ir, s, n) : first_literal) fw_buf_puts(&b, "{entities}");
+    else fw_buf_append(&b, s, n);
+    first_literal = false;
+    if (*p == '?') break;
+  }
+  if (!b.len) fw_buf_putc(&b, '/');
+  put(out, cap, b.failed ? "" : b.data);
+  fw_buf_free(&b);
+}
+
+/* Does a concrete path match an IR template ("/products/12" vs "/products/{id}")? */
+static bool path_matches(const char *tpl, const char *path) {
+  while (*tpl && *path) {
+    if (*tpl == '{') {
+      while (*tpl && *tpl != '}') tpl++;
+      if (*tpl) tpl++;
+      while (*path && *path != '/') path++;
+      continue;
+    }
+    if (*tpl != *path) return false;
+    tpl++, path++;
+  }
+  while (*path == '/') path++;
+  while (*tpl == '/') tpl++;
+  return !*tpl && (!*path || *path == '?');
+}
+
+static const fw_ir_endpoint *find_endpoint(const fw_ir *ir, const char *method, const char *path) {
+  for (size_t i = 0; ir && i < ir->nendpoints; i++) {
+    const fw_ir_endpoint *e = &ir->endpoints[i];
+    if (strcmp(e->method, method) == 0 && path_matches(e->path, path)) return e;
+  }
+  return NULL;
+}
+
+static const char *const relational[] = {"nullable", "unique", "foreign_key", "check", "max_length"};
+
+static void set_constraint(fw_ir_context *x, const char *category_constraint,
+                           const fw_ir_field *f) {
+  for (size_t i = 0; i < 5; i++) {
+    if (strcmp(category_constraint, relational[i]) == 0) {
+      PUT(x->constraint_type, category_constraint);
+      return;
+    }
+  }
+  if (f && f->fk_entity) PUT(x->constraint_type, "foreign_key");
+  else if (f && f->unique) PUT(x->constraint_type, "unique");
+  else if (f && f->max_length >= 0) PUT(x->constraint_type, "max_length");
+  else if (f && !f->nullable && !f->primary_key) PUT(x->constraint_type, "nullable");
+  else PUT(x->constraint_type, category_constraint);
+}
+
+static void set_field(fw_ir_context *x, const fw_ir *ir, const fw_ir_field *f) {
+  PUT(x->field, f->name);
+  PUT(x->field_type, f->type);
+  x->max_length = f->max_length;
+  if (f->fk_entity) {
+    PUT(x->relationship_type, "many_to_one");
+    PUT(x->ref_entity, f->fk_entity);
+    PUT(x->ref_field, f->fk_field);
+    const fw_ir_entity *target = fw__ir_entity(ir, f->fk_entity);
+    if (target) PUT(x->ref_table, target->table);
+  }
+}
+
+/* "order_items" -> "OrderItem": a readable entity name when there is no IR. */
+static void entity_from_table(const char *table, char *out, size_t cap) {
+  char bare[128];
+  bare_table(table, bare, sizeof bare);
+  size_t n = strlen(bare);
+  if (n > 3 && strcmp(bare + n - 3, "ies") == 0) {
+    bare[n - 3] = 'y';
+    bare[n - 2] = '\0';
+  } else if (n > 1 && bare[n - 1] == 's' && bare[n - 2] != 's') {
+    bare[n - 1] = '\0';
+  }
+  size_t w = 0;
+  bool up = true;
+  for (size_t i = 0; bare[i] && w + 1 < cap; i++) {
+    char c = bare[i];
+    if (c == '_' || c == '-') {
+      up = true;
+      continue;
+    }
+    out[w++] = (up && c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    up = false;
+  }
+  out[w] = '\0';
+}
+
+static const char *ctx(const fw_classification *c, int key) { return c->context[key]; }
+enum { K_TABLE, K_COLUMN, K_CONSTRAINT, K_FIELD, K_LOC, K_MODULE, K_NAME, K_ATTRIBUTE, K_OBJECT, K_VALUE };
+
+static const char *column_name(const fw_classification *c) {
+  const char *col = ctx(c, K_COLUMN);
+  if (!col) return NULL;
+  const char *dot = strrchr(col, '.');
+  return dot ? dot + 1 : col;
+}
+
+void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
+                const fw_rules *rules) {
+  fw_ir_context *x = &c->ir;
+  memset(x, 0, sizeof *x);
+  x->max_length = -1;
+  const char *category_constraint =
+      c->category == (size_t)-1 ? "unknown" : rules->categories[c->category].constraint;
+
+  /* endpoint: the given one, else what the text shows ("POST /items HTTP/1.1") */
+  const char *method = NULL, *path = NULL;
+  char method_buf[16] = "", path_buf[200] = "";
+  if (endpoint && *endpoint) {
+    const char *sp = strchr(endpoint, ' ');
+    if (sp && (size_t)(sp - endpoint) < sizeof method_buf) {
+      memcpy(method_buf, endpoint, (size_t)(sp - endpoint));
+      method_buf[sp - endpoint] = '\0';
+      while (*sp == ' ') sp++;
+      PUT(path_buf, sp);
+    } else {
+      PUT(path_buf, endpoint);
+    }
+  } else if (c->hints[FW_HINT_PATH]) {
+    PUT(method_buf, c->hints[FW_HINT_METHOD]);
+    PUT(path_buf, c->hints[FW_HINT_PATH]);
+  }
+  for (char *m = method_buf; *m; m++) {
+    if (*m >= 'a' && *m <= 'z') *m = (char)(*m - 'a' + 'A');
+  }
+  method = method_buf[0] ? method_buf : NULL;
+  path = path_buf[0] ? path_buf : NULL;
+  const fw_ir_endpoint *ep = (ir && method && path) ? find_endpoint(ir, method, path) : NULL;
+  if (method) PUT(x->method, method);
+  if (path) {
+    PUT(x->path, ep ? ep->path : path);
+    char gen[200];
+    generalize_path(ir, x->path, gen, sizeof gen);
+    snprintf(x->endpoint_pattern, sizeof x->endpoint_pattern, "%s%s%s", method ? method : "",
+             method ? " " : "", gen);
+    snprintf(x->endpoint, sizeof x->endpoint, "%s%s%s", method ? method : "", method ? " " : "",
+             path);
+  }
+  if (ep) x->success_status = ep->success_status;
+
+  /* entity: table, then class/model names, then the endpoint's entity */
+  const fw_ir_entity *ent = NULL;
+  const char *model = c->hints[FW_HINT_MODEL];
+  if (ir) {
+    if (ctx(c, K_TABLE)) ent = entity_by_table(ir, ctx(c, K_TABLE));
+    if (!ent && ctx(c, K_OBJECT)) ent = entity_by_name(ir, ctx(c, K_OBJECT));
+    if (!ent && model) ent = entity_by_schema(ir, model);
+    if (!ent && ep && ep->entity) ent = fw__ir_entity(ir, ep->entity);
+  }
+  if (ent) {
+    PUT(x->entity, ent->name);
+    PUT(x->table, ent->table);
+  } else if (ctx(c, K_TABLE)) {
+    entity_from_table(ctx(c, K_TABLE), x->entity, sizeof x->entity);
+    bare_table(ctx(c, K_TABLE), x->table, sizeof x->table);
+  } else if (ctx(c, K_OBJECT) && is_upper_c(ctx(c, K_OBJECT)[0]) &&
+             strcmp(ctx(c, K_OBJECT), "NoneType") != 0) {
+    PUT(x->entity, ctx(c, K_OBJECT));
+  }
+
+  /* field: column, validation field, attribute, constraint name, the only candidate */
+  const fw_ir_field *fld = NULL;
+  if (ent) {
+    fld = field_ci(ent, column_name(c));
+    if (!fld) fld = field_ci(ent, ctx(c, K_FIELD));
+    if (!fld) fld = field_ci(ent, ctx(c, K_ATTRIBUTE));
+    if (!fld && ctx(c, K_CONSTRAINT)) fld = field_in_constraint(ent, ctx(c, K_CONSTRAINT));
+    if (!fld && strcmp(category_constraint, "foreign_key") == 0) fld = only_field(ent, is_fk);
+    if (!fld && strcmp(category_constraint, "unique") == 0) fld = only_field(ent, is_unique);
+  }
+  if (fld) set_field(x, ir, fld);
+  else if (column_name(c)) PUT(x->field, column_name(c));
+  else if (ctx(c, K_FIELD)) PUT(x->field, ctx(c, K_FIELD));
+  else if (ctx(c, K_ATTRIBUTE)) PUT(x->field, ctx(c, K_ATTRIBUTE));
+  set_constraint(x, category_constraint, fld);
+
+  /* schema: the Pydantic model named in the text, else the endpoint's request schema */
+  if (model) PUT(x->schema, model);
+  else if (ep && ep->request_schema) PUT(x->schema, ep->request_schema);
+  x->mapped = ir != NULL && (ent != NULL || ep != NULL);
+}

@@ -1,0 +1,15 @@
+/* normalize_internal.h - the template/regex builder shared by the classifier and the public
+ * fw_normalize_message(). */
+#ifndef FW_NORMALIZE_INTERNAL_H
+#define FW_NORMALIZE_INTERNAL_H
+
+#include "rules_internal.h"
+
+extern const char *const fw__normalizer_pattern;
+
+/* Append the template of s[0,n) to tpl and, when re is not NULL, its regex to re. */
+fw_status fw__normalize(const pcre2_code *normalizer, pcre2_match_data *md,
+                        pcre2_match_context *mctx, const char *s, size_t n, fw_buf *tpl,
+                        fw_buf *re);
+
+#endif

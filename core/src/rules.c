@@ -1,0 +1,475 @@
+/*
+ * rules.c - loads rule packs (JSON) and compiles them with PCRE2. The built-in pack is compiled
+ * into the binary; user packs are added in front of it, so their rules win. Every failure names
+ * the rule and the reason, and nothing is added from a pack that fails.
+ */
+#include "normalize_internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const unsigned char fw__default_rules[];
+extern const size_t fw__default_rules_len;
+
+const char *const fw__context_keys[FW_CONTEXT_KEY_COUNT] = {
+    "table", "column", "constraint", "field", "loc", "module", "name", "attribute", "object_type",
+    "value"};
+
+/* Named groups a rule may use besides context keys: hints for mapping onto the IR. */
+static const char *const hint_names[] = {"model", "method", "path", "status", "expected",
+                                         "actual"};
+
+int fw__context_key_index(const char *name, size_t len) {
+  for (int i = 0; i < FW_CONTEXT_KEY_COUNT; i++) {
+    if (strlen(fw__context_keys[i]) == len && memcmp(fw__context_keys[i], name, len) == 0) return i;
+  }
+  return -1;
+}
+
+static bool is_hint_name(const char *name) {
+  for (size_t i = 0; i < sizeof hint_names / sizeof *hint_names; i++) {
+    if (strcmp(hint_names[i], name) == 0) return true;
+  }
+  return false;
+}
+
+pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what) {
+  int code;
+  PCRE2_SIZE offset;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                 PCRE2_UTF | PCRE2_DUPNAMES | PCRE2_NO_UTF_CHECK, &code, &offset,
+                                 NULL);
+  if (!re) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    fw__fail(err, FW_ERR_RULE_COMPILE, "%s: regex does not compile at offset %zu: %s", what,
+             (size_t)offset, (const char *)msg);
+    fw__set_rule(err, what);
+    return NULL;
+  }
+  /* JIT is an optimisation: unavailable in WASM, and a pattern JIT refuses still runs. */
+  (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+  return re;
+}
+
+/* Every named group must be a context key or a hint, so a typo in a user pack is an error
+ * instead of a silently empty context. */
+static fw_status check_group_names(pcre2_code *re, const char *rule_id, fw_error *err) {
+  uint32_t count = 0, entry = 0;
+  PCRE2_SPTR table = NULL;
+  pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+  for (uint32_t i = 0; i < count; i++) {
+    const char *name = (const char *)(table + i * entry + 2);
+    if (fw__context_key_index(name, strlen(name)) < 0 && !is_hint_name(name)) {
+      fw__fail(err, FW_ERR_RULE_COMPILE,
+               "rule '%s': named group '%s' is not a context key (table, column, constraint, "
+               "field, loc, module, name, attribute, object_type, value) or a hint (model, "
+               "method, path, status, expected, actual)",
+               rule_id, name);
+      fw__set_rule(err, rule_id);
+      return FW_ERR_RULE_COMPILE;
+    }
+  }
+  return FW_OK;
+}
+
+size_t fw__category_find(const fw_rules *rules, const char *name) {
+  for (size_t i = 0; i < rules->ncategories; i++) {
+    if (strcmp(rules->categories[i].name, name) == 0) return i;
+  }
+  return (size_t)-1;
+}
+
+static void category_clear(fw_category *c) {
+  fw_free(c->name);
+  fw_free(c->error_type);
+  fw_free(c->constraint);
+  fw_free(c->summary);
+  fw_free(c->bad_code);
+  fw_free(c->correct_code);
+  memset(c, 0, sizeof *c);
+}
+
+static void rule_clear(fw_rule *r) {
+  fw_free(r->id);
+  pcre2_code_free(r->message);
+  pcre2_code_free(r->exception);
+  memset(r, 0, sizeof *r);
+}
+
+static const char *string_member(const cJSON *obj, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static fw_status parse_categories(const cJSON *cats, fw_category **out, size_t *nout,
+                                  fw_error *err) {
+  *out = NULL;
+  *nout = 0;
+  if (!cats) return FW_OK;
+  if (!cJSON_IsObject(cats))
+    return fw__fail_path(err, FW_ERR_SCHEMA, "$.categories", "expected an object");
+  size_t n = (size_t)cJSON_GetArraySize(cats), i = 0;
+  fw_category *list = fw_malloc(sizeof *list * (n ? n : 1));
+  if (!list) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  memset(list, 0, sizeof *list * (n ? n : 1));
+  const cJSON *c;
+  cJSON_ArrayForEach(c, cats) {
+    char path[160];
+    snprintf(path, sizeof path, "$.categories.%s", c->string);
+    if (!cJSON_IsObject(c)) {
+      for (size_t k = 0; k < i; k++) category_clear(&list[k]);
+      fw_free(list);
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object");
+    }
+    const char *fields[] = {"error_type", "constraint", "summary", "bad_code", "correct_code"};
+    char **slots[] = {&list[i].error_type, &list[i].constraint, &list[i].summary,
+                      &list[i].bad_code, &list[i].correct_code};
+    list[i].name = fw__strdup(c->string);
+    for (size_t f = 0; f < 5; f++) {
+      const char *s = string_member(c, fields[f]);
+      if (!s) {
+        for (size_t k = 0; k <= i; k++) category_clear(&list[k]);
+        fw_free(list);
+        return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string member \"%s\"",
+                             fields[f]);
+      }
+      *slots[f] = fw__strdup(s);
+    }
+    i++;
+  }
+  *out = list;
+  *nout = n;
+  return FW_OK;
+}
+
+static fw_status compile_member(const cJSON *r, const char *key, const char *rule_id,
+                                pcre2_code **out, fw_error *err) {
+  *out = NULL;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
+  if (!v) return FW_OK;
+  if (!cJSON_IsString(v)) {
+    fw__fail(err, FW_ERR_SCHEMA, "rule '%s': \"%s\" must be a regex string", rule_id, key);
+    fw__set_rule(err, rule_id);
+    return FW_ERR_SCHEMA;
+  }
+  char what[160];
+  snprintf(what, sizeof what, "rule '%s' %s", rule_id, key);
+  *out = fw__regex_compile(v->valuestring, err, what);
+  if (!*out) {
+    fw__set_rule(err, rule_id);
+    return FW_ERR_RULE_COMPILE;
+  }
+  return check_group_names(*out, rule_id, err);
+}
+
+/* Compile the pack's rules against the category list they will live with. */
+static fw_status parse_rules(const cJSON *arr, const fw_rules *rules, const fw_category *extra,
+                             size_t nextra, fw_rule **out, size_t *nout, fw_error *err) {
+  *out = NULL;
+  *nout = 0;
+  if (!cJSON_IsArray(arr)) return fw__fail_path(err, FW_ERR_SCHEMA, "$.rules", "expected an array");
+  size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+  fw_rule *list = fw_malloc(sizeof *list * (n ? n : 1));
+  if (!list) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  memset(list, 0, sizeof *list * (n ? n : 1));
+  fw_status st = FW_OK;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, arr) {
+    char path[64];
+    snprintf(path, sizeof path, "$.rules[%zu]", i);
+    const char *id = string_member(r, "id");
+    const char *cat = string_member(r, "category");
+    if (!cJSON_IsObject(r) || !id || !*id) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object with a string \"id\"");
+      break;
+    }
+    if (!cat) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, path, "rule '%s': expected a string \"category\"", id);
+      fw__set_rule(err, id);
+      break;
+    }
+    size_t ci = fw__category_find(rules, cat);
+    if (ci == (size_t)-1) {
+      for (size_t k = 0; k < nextra; k++) {
+        if (strcmp(extra[k].name, cat) == 0) ci = rules->ncategories + k;
+      }
+    }
+    if (ci == (size_t)-1) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, path,
+                         "rule '%s': unknown category '%s' (define it under \"categories\")", id,
+                         cat);
+      fw__set_rule(err, id);
+      break;
+    }
+    list[i].id = fw__strdup(id);
+    list[i].category = ci;
+    const char *scope = string_member(r, "scope");
+    list[i].scope = !scope                        ? FW_SCOPE_ANY
+                    : strcmp(scope, "message") == 0 ? FW_SCOPE_MESSAGE
+                    : strcmp(scope, "text") == 0    ? FW_SCOPE_TEXT
+                                                    : (fw_scope)-1;
+    if (list[i].scope == (fw_scope)-1) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, path,
+                         "rule '%s': \"scope\" must be \"message\" or \"text\"", id);
+      break;
+    }
+    i++;
+    if ((st = compile_member(r, "message", id, &list[i - 1].message, err)) != FW_OK) break;
+    if ((st = compile_member(r, "exception", id, &list[i - 1].exception, err)) != FW_OK) break;
+    if (!list[i - 1].message && !list[i - 1].exception) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, path,
+                         "rule '%s': needs a \"message\" or an \"exception\" regex", id);
+      fw__set_rule(err, id);
+      break;
+    }
+  }
+  if (st != FW_OK) {
+    for (size_t k = 0; k < i; k++) rule_clear(&list[k]);
+    fw_free(list);
+    return st;
+  }
+  *out = list;
+  *nout = n;
+  return FW_OK;
+}
+
+static fw_status rebuild_prefix(fw_rules *rules, fw_error *err) {
+  pcre2_code_free(rules->log_prefix);
+  rules->log_prefix = NULL;
+  if (!rules->nprefix) return FW_OK;
+  fw_buf b;
+  fw_buf_init(&b);
+  fw_buf_puts(&b, "(?m)^(?:");
+  for (size_t i = 0; i < rules->nprefix; i++) {
+    if (i) fw_buf_putc(&b, '|');
+    fw_buf_printf(&b, "(?:%s)", rules->prefix_sources[i]);
+  }
+  fw_buf_putc(&b, ')');
+  if (b.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  rules->log_prefix = fw__regex_compile(b.data, err, "log_prefixes");
+  fw_buf_free(&b);
+  return rules->log_prefix ? FW_OK : FW_ERR_RULE_COMPILE;
+}
+
+/* Add a parsed pack. Everything is compiled first and only then spliced in, so a failing pack
+ * leaves the rule set as it was. */
+static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
+  if (!cJSON_IsObject(pack)) return fw__fail_path(err, FW_ERR_SCHEMA, "$", "expected an object");
+  const cJSON *fv = cJSON_GetObjectItemCaseSensitive(pack, "format_version");
+  if (!cJSON_IsNumber(fv) || fv->valueint != FW_RULES_FORMAT_VERSION)
+    return fw__fail_path(err, FW_ERR_SCHEMA, "$.format_version", "expected %d",
+                         FW_RULES_FORMAT_VERSION);
+  fw_category *cats = NULL;
+  size_t ncats = 0;
+  fw_status st = parse_categories(cJSON_GetObjectItemCaseSensitive(pack, "categories"), &cats,
+                                  &ncats, err);
+  if (st != FW_OK) return st;
+  /* New categories are appended; a category the set already has is overridden in place. */
+  fw_category *fresh = fw_malloc(sizeof *fresh * (ncats ? ncats : 1));
+  size_t nfresh = 0;
+  if (!fresh) {
+    for (size_t k = 0; k < ncats; k++) category_clear(&cats[k]);
+    fw_free(cats);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < ncats; k++) {
+    if (fw__category_find(rules, cats[k].name) == (size_t)-1) fresh[nfresh++] = cats[k];
+  }
+  fw_rule *list = NULL;
+  size_t n = 0;
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(pack, "rules");
+  st = arr ? parse_rules(arr, rules, fresh, nfresh, &list, &n, err) : FW_OK;
+  pcre2_code *sql = NULL;
+  pcre2_code **hints = NULL;
+  size_t nhints = 0;
+  const cJSON *sqlj = cJSON_GetObjectItemCaseSensitive(pack, "sql_table");
+  if (st == FW_OK && sqlj) {
+    if (!cJSON_IsString(sqlj)) st = fw__fail_path(err, FW_ERR_SCHEMA, "$.sql_table", "expected a regex string");
+    else if (!(sql = fw__regex_compile(sqlj->valuestring, err, "sql_table"))) st = FW_ERR_RULE_COMPILE;
+  }
+  const cJSON *hj = cJSON_GetObjectItemCaseSensitive(pack, "hints");
+  if (st == FW_OK && hj) {
+    if (!cJSON_IsArray(hj)) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, "$.hints", "expected an array of regex strings");
+    } else {
+      nhints = (size_t)cJSON_GetArraySize(hj);
+      hints = fw_malloc(sizeof *hints * (nhints ? nhints : 1));
+      if (!hints) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      size_t k = 0;
+      const cJSON *h;
+      if (hints) cJSON_ArrayForEach(h, hj) {
+        if (st != FW_OK) break;
+        if (!cJSON_IsString(h) || !(hints[k] = fw__regex_compile(h->valuestring, err, "hints"))) {
+          st = cJSON_IsString(h) ? FW_ERR_RULE_COMPILE
+                                 : fw__fail_path(err, FW_ERR_SCHEMA, "$.hints", "expected strings");
+          break;
+        }
+        k++;
+      }
+      if (st != FW_OK && hints) {
+        for (size_t q = 0; q < k; q++) pcre2_code_free(hints[q]);
+        fw_free(hints);
+        hints = NULL;
+        nhints = 0;
+      }
+    }
+  }
+  const cJSON *pj = cJSON_GetObjectItemCaseSensitive(pack, "log_prefixes");
+  size_t nprefix_new = 0;
+  if (st == FW_OK && pj) {
+    if (!cJSON_IsArray(pj)) st = fw__fail_path(err, FW_ERR_SCHEMA, "$.log_prefixes", "expected an array");
+    const cJSON *p;
+    if (st == FW_OK) cJSON_ArrayForEach(p, pj) {
+      if (!cJSON_IsString(p)) {
+        st = fw__fail_path(err, FW_ERR_SCHEMA, "$.log_prefixes", "expected regex strings");
+        break;
+      }
+      pcre2_code *probe = fw__regex_compile(p->valuestring, err, "log_prefixes");
+      if (!probe) {
+        st = FW_ERR_RULE_COMPILE;
+        break;
+      }
+      pcre2_code_free(probe);
+      nprefix_new++;
+    }
+  }
+  fw_rule *merged = NULL;
+  fw_category *mcats = NULL;
+  char **mprefix = NULL;
+  if (st == FW_OK) {
+    merged = fw_malloc(sizeof *merged * (rules->nrules + n + 1));
+    mcats = fw_malloc(sizeof *mcats * (rules->ncategories + nfresh + 1));
+    mprefix = fw_malloc(sizeof *mprefix * (rules->nprefix + nprefix_new + 1));
+    if (!merged || !mcats || !mprefix) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  if (st != FW_OK) {
+    fw_free(merged);
+    fw_free(mcats);
+    fw_free(mprefix);
+    for (size_t k = 0; k < n; k++) rule_clear(&list[k]);
+    fw_free(list);
+    for (size_t k = 0; k < ncats; k++) category_clear(&cats[k]);
+    fw_free(cats);
+    fw_free(fresh);
+    pcre2_code_free(sql);
+    for (size_t k = 0; k < nhints; k++) pcre2_code_free(hints[k]);
+    fw_free(hints);
+    return st;
+  }
+  /* Commit: new rules first (they take precedence), then the existing ones. */
+  if (n) memcpy(merged, list, sizeof *list * n);
+  if (rules->nrules) memcpy(merged + n, rules->rules, sizeof *merged * rules->nrules);
+  fw_free(rules->rules);
+  fw_free(list);
+  rules->rules = merged;
+  rules->nrules += n;
+  if (rules->ncategories) memcpy(mcats, rules->categories, sizeof *mcats * rules->ncategories);
+  for (size_t k = 0; k < ncats; k++) {
+    size_t at = fw__category_find(rules, cats[k].name);
+    if (at != (size_t)-1) {
+      category_clear(&mcats[at]);
+      mcats[at] = cats[k];
+    }
+  }
+  if (nfresh) memcpy(mcats + rules->ncategories, fresh, sizeof *fresh * nfresh);
+  fw_free(rules->categories);
+  rules->categories = mcats;
+  rules->ncategories += nfresh;
+  fw_free(fresh);
+  fw_free(cats);
+  if (sql) {
+    pcre2_code_free(rules->sql_table);
+    rules->sql_table = sql;
+  }
+  if (hints) {
+    for (size_t k = 0; k < rules->nhints; k++) pcre2_code_free(rules->hints[k]);
+    fw_free(rules->hints);
+    rules->hints = hints;
+    rules->nhints = nhints;
+  }
+  if (rules->nprefix) memcpy(mprefix, rules->prefix_sources, sizeof *mprefix * rules->nprefix);
+  fw_free(rules->prefix_sources);
+  rules->prefix_sources = mprefix;
+  const cJSON *p;
+  if (nprefix_new) cJSON_ArrayForEach(p, pj) {
+    rules->prefix_sources[rules->nprefix++] = fw__strdup(p->valuestring);
+  }
+  return nprefix_new ? rebuild_prefix(rules, err) : FW_OK;
+}
+
+fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_error *err) {
+  if (!rules || !json) return fw__fail(err, FW_ERR_ARG, "rules and json are required");
+  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
+    return fw__fail(err, FW_ERR_UTF8, "rule pack is not valid UTF-8");
+  cJSON *pack = cJSON_ParseWithLength(json, len);
+  if (!pack) return fw__fail(err, FW_ERR_JSON, "rule pack is not valid JSON");
+  fw_status st = add_pack(rules, pack, err);
+  cJSON_Delete(pack);
+  return st;
+}
+
+/* The traceback parser's pattern: "Class: message" lines, "(module.Class) message" lines and
+ * "Class [Name]: message" (Node's inspect). Which hits count is decided in traceback.c. */
+static const char *const exception_line_pattern =
+    "(?m)(?|^[ \\t]*\\(((?:[A-Za-z_]\\w*\\.)+[A-Za-z_]\\w*)\\)()[ \\t]+([^\\n]*)"
+    "|(?<![\\w.\\-])([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*)(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:"
+    "(?![:/\\\\\\w])[ \\t]*([^\\n]*)|(?<![\\w.\\-])([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*)"
+    "(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:(?=[A-Za-z])([^\\n]*))";
+
+/* Masks of the message template, in Sentry's order (most specific first). The MARK names the
+ * placeholder. */
+const char *const fw__normalizer_pattern =
+    "(?|[\\w.+-]+@[\\w-]+\\.[\\w.-]+(*MARK:email)"
+    "|\\b[a-z][a-z0-9+.-]*://[^\\s'\"<>)]+(*MARK:url)"
+    "|\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
+    "|\\b\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
+    "|\\b\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"
+    "|\\b0x[0-9a-fA-F]+\\b(*MARK:hex)"
+    "|\\b[0-9a-fA-F]{12,}\\b(*MARK:hex)"
+    "|(?:[A-Za-z]:)?(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"
+    "|'(?:[^'\\\\\\n]|\\\\.)*'(*MARK:str)"
+    "|\"(?:[^\"\\\\\\n]|\\\\.)*\"(*MARK:str)"
+    "|`[^`\\n]*`(*MARK:str)"
+    "|(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?(?![\\w])(*MARK:num))";
+
+fw_status fw_rules_new(fw_rules **out, fw_error *err) {
+  if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
+  *out = NULL;
+  fw_rules *rules = fw_malloc(sizeof *rules);
+  if (!rules) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  memset(rules, 0, sizeof *rules);
+  rules->exception_line = fw__regex_compile(exception_line_pattern, err, "exception_line");
+  rules->normalizer = fw__regex_compile(fw__normalizer_pattern, err, "normalizer");
+  fw_status st = (rules->exception_line && rules->normalizer) ? FW_OK : FW_ERR_RULE_COMPILE;
+  if (st == FW_OK)
+    st = fw_rules_add_pack(rules, (const char *)fw__default_rules, fw__default_rules_len, err);
+  if (st != FW_OK) {
+    fw_rules_free(rules);
+    return st;
+  }
+  *out = rules;
+  return FW_OK;
+}
+
+size_t fw_rules_count(const fw_rules *rules) { return rules ? rules->nrules : 0; }
+
+void fw_rules_free(fw_rules *rules) {
+  if (!rules) return;
+  for (size_t i = 0; i < rules->nrules; i++) rule_clear(&rules->rules[i]);
+  fw_free(rules->rules);
+  for (size_t i = 0; i < rules->ncategories; i++) category_clear(&rules->categories[i]);
+  fw_free(rules->categories);
+  for (size_t i = 0; i < rules->nprefix; i++) fw_free(rules->prefix_sources[i]);
+  fw_free(rules->prefix_sources);
+  pcre2_code_free(rules->log_prefix);
+  pcre2_code_free(rules->sql_table);
+  for (size_t i = 0; i < rules->nhints; i++) pcre2_code_free(rules->hints[i]);
+  fw_free(rules->hints);
+  pcre2_code_free(rules->exception_line);
+  pcre2_code_free(rules->normalizer);
+  fw_free(rules);
+}

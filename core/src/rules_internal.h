@@ -1,0 +1,59 @@
+/*
+ * rules_internal.h - the compiled rule set shared by classifiers: rules, remediation categories,
+ * log-prefix and SQL-table patterns, and the traceback parser's own patterns. Immutable after
+ * building, so one fw_rules can serve many classifiers.
+ */
+#ifndef FW_RULES_INTERNAL_H
+#define FW_RULES_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "internal.h"
+
+typedef enum fw_scope { FW_SCOPE_ANY = 0, FW_SCOPE_MESSAGE, FW_SCOPE_TEXT } fw_scope;
+
+typedef struct fw_category {
+  char *name;
+  char *error_type;
+  char *constraint;
+  char *summary;
+  char *bad_code;
+  char *correct_code;
+} fw_category;
+
+typedef struct fw_rule {
+  char *id;
+  size_t category; /* index into fw_rules.categories */
+  pcre2_code *message;   /* may be NULL when exception is set */
+  pcre2_code *exception; /* may be NULL when message is set */
+  fw_scope scope;
+} fw_rule;
+
+struct fw_rules {
+  fw_rule *rules;
+  size_t nrules;
+  fw_category *categories;
+  size_t ncategories;
+  char **prefix_sources; /* kept to rebuild the combined prefix pattern when packs are added */
+  size_t nprefix;
+  pcre2_code *log_prefix; /* (?m)^(?:p1|p2|...) or NULL */
+  pcre2_code *sql_table;
+  pcre2_code **hints;
+  size_t nhints;
+  pcre2_code *exception_line; /* the traceback parser's line pattern */
+  pcre2_code *normalizer;     /* the message template's masks */
+};
+
+/* Index of a category by name, or (size_t)-1. */
+size_t fw__category_find(const fw_rules *rules, const char *name);
+
+/* Compile one pattern with the core's options (UTF, duplicate names, JIT when available). */
+pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what);
+
+/* The context keys a classification may report, in output order. */
+extern const char *const fw__context_keys[];
+#define FW_CONTEXT_KEY_COUNT 10
+int fw__context_key_index(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * text.c - prepares a raw error text for the rules: a JSON body (FastAPI 422, a serialised
+ * error object, a JSON string) is rendered into the plain-text form the rules know, a log line
+ * with escaped newlines is decoded, and log prefixes ("app-1  | ", timestamps) are stripped.
+ */
+#include "classify_internal.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* loc arrays become "body.items.0.name", the form Pydantic prints. */
+static void render_loc(fw_buf *b, const cJSON *loc) {
+  if (cJSON_IsString(loc)) {
+    fw_buf_puts(b, loc->valuestring);
+    return;
+  }
+  const cJSON *part;
+  bool first = true;
+  cJSON_ArrayForEach(part, loc) {
+    if (!first) fw_buf_putc(b, '.');
+    first = false;
+    if (cJSON_IsString(part)) fw_buf_puts(b, part->valuestring);
+    else if (cJSON_IsNumber(part)) fw_buf_printf(b, "%lld", (long long)part->valuedouble);
+  }
+}
+
+/* One FastAPI/Pydantic error dict as Pydantic's own text: v2 "[type=..., input_value=...]",
+ * v1 "(type=value_error.missing)". */
+static void render_validation_item(fw_buf *b, const cJSON *item) {
+  const cJSON *loc = cJSON_GetObjectItemCaseSensitive(item, "loc");
+  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(item, "msg");
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(item, "type");
+  const cJSON *input = cJSON_GetObjectItemCaseSensitive(item, "input");
+  if (!cJSON_IsString(msg)) return;
+  if (loc) render_loc(b, loc);
+  fw_buf_puts(b, "\n  ");
+  fw_buf_puts(b, msg->valuestring);
+  const char *t = cJSON_IsString(type) ? type->valuestring : "";
+  if (strchr(t, '.')) {
+    fw_buf_printf(b, " (type=%s)\n", t);
+    return;
+  }
+  fw_buf_printf(b, " [type=%s", t);
+  if (cJSON_IsString(input)) {
+    fw_buf_puts(b, ", input_value='");
+    fw_buf_puts(b, input->valuestring);
+    fw_buf_putc(b, '\'');
+  } else if (cJSON_IsNumber(input)) {
+    char *num = cJSON_PrintUnformatted(input);
+    if (num) {
+      fw_buf_printf(b, ", input_value=%s", num);
+      cJSON_free(num);
+    }
+  } else if (cJSON_IsBool(input)) {
+    fw_buf_puts(b, cJSON_IsTrue(input) ? ", input_value=True" : ", input_value=False");
+  }
+  fw_buf_puts(b, "]\n");
+}
+
+static const char *member_string(const cJSON *obj, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Render what an error document says, as lines the traceback parser and rules understand. */
+static void render_json(fw_buf *b, const cJSON *doc, int depth) {
+  if (depth > 4) return;
+  if (cJSON_IsString(doc)) {
+    fw_buf_puts(b, doc->valuestring);
+    fw_buf_putc(b, '\n');
+    return;
+  }
+  if (cJSON_IsArray(doc)) {
+    const cJSON *item;
+    cJSON_ArrayForEach(item, doc) {
+      if (cJSON_IsObject(item) && cJSON_GetObjectItemCaseSensitive(item, "msg"))
+        render_validation_item(b, item);
+      else
+        render_json(b, item, depth + 1);
+    }
+    return;
+  }
+  if (!cJSON_IsObject(doc)) return;
+  const cJSON *detail = cJSON_GetObjectItemCaseSensitive(doc, "detail");
+  if (cJSON_IsArray(detail)) render_json(b, detail, depth + 1);
+  const char *name = member_string(doc, "name");
+  const char *message = member_string(doc, "message");
+  if (!message) message = member_string(doc, "msg");
+  if (name && message) fw_buf_printf(b, "%s: %s\n", name, message);
+  else if (message) fw_buf_printf(b, "%s\n", message);
+  const cJSON *error = cJSON_GetObjectItemCaseSensitive(doc, "error");
+  if (cJSON_IsString(error)) fw_buf_printf(b, "%s\n", error->valuestring);
+  else if (cJSON_IsObject(error) || cJSON_IsArray(error)) render_json(b, error, depth + 1);
+  const cJSON *errors = cJSON_GetObjectItemCaseSensitive(doc, "errors");
+  if (cJSON_IsArray(errors)) render_json(b, errors, depth + 1);
+}
+
+/* "line one\nline two" written with literal backslash escapes, as log shippers print them. */
+static void unescape_into(fw_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\' && i + 1 < n) {
+      char c = s[i + 1];
+      if (c == 'n') { fw_buf_putc(b, '\n'); i++; continue; }
+      if (c == 't') { fw_buf_putc(b, '\t'); i++; continue; }
+      if (c == 'r') { i++; continue; }
+      if (c == '"' || c == '\\') { fw_buf_putc(b, c); i++; continue; }
+    }
+    fw_buf_putc(b, s[i]);
+  }
+}
+
+static bool contains(const char *s, size_t n, const char *needle) {
+  size_t m = strlen(needle);
+  for (size_t i = 0; i + m <= n; i++) {
+    if (s[i] == needle[0] && memcmp(s + i, needle, m) == 0) return true;
+  }
+  return false;
+}
+
+/* Drop the prefixes the pack's log_prefixes match at line starts. One pass over the text. */
+static fw_status strip_prefixes(fw_classifier *cl, fw_error *err) {
+  const pcre2_code *re = cl->rules->log_prefix;
+  if (!re) return FW_OK;
+  const char *s = cl->work.data;
+  size_t n = cl->work.len, copied = 0, at = 0;
+  fw_buf_reset(&cl->scratch);
+  bool any = false;
+  while (at <= n) {
+    int rc = fw__match(cl, re, s, n, at);
+    if (rc < 0) return fw__fail(err, FW_ERR_RULE_LIMIT, "log_prefixes ran past the match limit");
+    if (rc == 0) break;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
+    size_t ms = ov[0], me = ov[1];
+    if (me > ms) {
+      fw_buf_append(&cl->scratch, s + copied, ms - copied);
+      copied = me;
+      any = true;
+    }
+    /* continue at the next line start */
+    const char *nl = memchr(s + me, '\n', n - me);
+    if (!nl) break;
+    at = (size_t)(nl - s) + 1;
+  }
+  if (!any) return FW_OK;
+  fw_buf_append(&cl->scratch, s + copied, n - copied);
+  if (cl->scratch.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw_buf tmp = cl->work;
+  cl->work = cl->scratch;
+  cl->scratch = tmp;
+  return FW_OK;
+}
+
+fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_error *err) {
+  fw_buf_reset(&cl->work);
+  size_t i = 0;
+  while (i < len && is_space(text[i])) i++;
+  if (i < len && (text[i] == '{' || text[i] == '[' || text[i] == '"')) {
+    cJSON *doc = cJSON_ParseWithLength(text + i, len - i);
+    if (doc) {
+      render_json(&cl->work, doc, 0);
+      cJSON_Delete(doc);
+      /* keep the raw text after the rendering: some rules look at the body itself */
+      if (cl->work.len) fw_buf_putc(&cl->work, '\n');
+    }
+  }
+  if (!memchr(text, '\n', len) && contains(text, len, "\\n")) unescape_into(&cl->work, text, len);
+  else fw_buf_append(&cl->work, text, len);
+  if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  /* decoded JSON may carry what the raw bytes did not (\u escapes): check once more */
+  if (fw__utf8_invalid_at(cl->work.data, cl->work.len) != (size_t)-1) {
+    fw_buf_reset(&cl->work);
+    fw_buf_append(&cl->work, text, len);
+  }
+  return strip_prefixes(cl, err);
+}

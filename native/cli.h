@@ -1,0 +1,39 @@
+/*
+ * cli.h - what the forewarn CLI's subcommands share: reading inputs, exit codes, the clock.
+ * Exit codes: 0 success, 1 runtime failure, 2 usage error or bad input.
+ */
+#ifndef FW_CLI_H
+#define FW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <stdio.h>
+
+#include "forewarn.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* Read a whole file ("-" is stdin) of at most max bytes. On failure prints a message naming the
+ * file to stderr and returns the exit code to use; on success returns 0 and *out (malloc'd,
+ * NUL-terminated) and *len. */
+int cli_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Exit code for a core status: bad input is 2, everything else 1. */
+int cli_exit_for(fw_status st);
+
+/* Print "forewarn: <context>: <message>" to stderr. */
+void cli_report(const char *context, const fw_error *err);
+
+/* Current UTC time as ISO 8601 ("2026-11-25T14:00:00Z"), or FOREWARN_NOW when set (tests). */
+const char *cli_now(void);
+
+/* Load the rules (built-in plus an optional pack file). Returns an exit code. */
+int cli_load_rules(const char *pack_path, fw_rules **out);
+
+/* Load and validate an ApplicationIR file. Returns an exit code. */
+int cli_load_ir(const char *path, fw_ir **out);
+
+int cmd_classify(int argc, char **argv);
+
+#endif

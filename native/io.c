@@ -1,0 +1,135 @@
+/*
+ * io.c - the CLI's contact with the OS: files, stdin, the clock, and turning core errors into
+ * messages and exit codes.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cli_read_file(const char *path, size_t max, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  int use_stdin = strcmp(path, "-") == 0;
+  FILE *f = use_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "forewarn: cannot open %s: %s\n", path, strerror(errno));
+    return EXIT_USAGE;
+  }
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap + 1);
+  if (!buf) {
+    if (!use_stdin) fclose(f);
+    fprintf(stderr, "forewarn: out of memory reading %s\n", path);
+    return EXIT_RUNTIME;
+  }
+  for (;;) {
+    if (n == cap) {
+      if (cap > max) break;
+      cap *= 2;
+      char *grown = realloc(buf, cap + 1);
+      if (!grown) {
+        free(buf);
+        if (!use_stdin) fclose(f);
+        fprintf(stderr, "forewarn: out of memory reading %s\n", path);
+        return EXIT_RUNTIME;
+      }
+      buf = grown;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+    if (n > max) break;
+  }
+  int read_error = ferror(f);
+  if (!use_stdin) fclose(f);
+  if (read_error) {
+    free(buf);
+    fprintf(stderr, "forewarn: error reading %s\n", path);
+    return EXIT_RUNTIME;
+  }
+  if (n > max) {
+    free(buf);
+    fprintf(stderr, "forewarn: %s is larger than the limit of %zu bytes (see --max-input)\n",
+            use_stdin ? "standard input" : path, max);
+    return EXIT_USAGE;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return EXIT_OK;
+}
+
+int cli_exit_for(fw_status st) {
+  switch (st) {
+  case FW_ERR_JSON:
+  case FW_ERR_SCHEMA:
+  case FW_ERR_UTF8:
+  case FW_ERR_TOO_LARGE:
+  case FW_ERR_EMPTY:
+  case FW_ERR_ARG:
+  case FW_ERR_RULE_COMPILE:
+    return EXIT_USAGE;
+  default:
+    return EXIT_RUNTIME;
+  }
+}
+
+void cli_report(const char *context, const fw_error *err) {
+  fprintf(stderr, "forewarn: %s: %s\n", context, err->message[0] ? err->message : fw_status_name(err->code));
+}
+
+const char *cli_now(void) {
+  static char buf[32];
+  const char *fixed = getenv("FOREWARN_NOW");
+  if (fixed && *fixed) return fixed;
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int cli_load_rules(const char *pack_path, fw_rules **out) {
+  fw_error err;
+  fw_status st = fw_rules_new(out, &err);
+  if (st != FW_OK) {
+    cli_report("built-in rules", &err);
+    return EXIT_RUNTIME;
+  }
+  if (!pack_path) return EXIT_OK;
+  char *text;
+  size_t len;
+  int rc = cli_read_file(pack_path, 16u << 20, &text, &len);
+  if (rc) return rc;
+  st = fw_rules_add_pack(*out, text, len, &err);
+  free(text);
+  if (st != FW_OK) {
+    char ctx[600];
+    snprintf(ctx, sizeof ctx, "rule pack %s", pack_path);
+    cli_report(ctx, &err);
+    fw_rules_free(*out);
+    *out = NULL;
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+int cli_load_ir(const char *path, fw_ir **out) {
+  char *text;
+  size_t len;
+  int rc = cli_read_file(path, 64u << 20, &text, &len);
+  if (rc) return rc;
+  fw_error err;
+  fw_status st = fw_ir_parse(text, len, out, &err);
+  free(text);
+  if (st != FW_OK) {
+    char ctx[600];
+    snprintf(ctx, sizeof ctx, "ApplicationIR %s", path);
+    cli_report(ctx, &err);
+    return cli_exit_for(st);
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,43 @@
+/*
+ * main.c - the forewarn command: dispatches subcommands. Data goes to stdout, diagnostics to
+ * stderr; exit codes are 0 (ok), 1 (runtime failure), 2 (usage or bad input).
+ */
+#include "cli.h"
+
+#include <string.h>
+
+static void usage(FILE *out) {
+  fputs("forewarn " FW_VERSION_STRING " - learn from generated apps' failures, warn the next generation\n"
+        "\n"
+        "usage: forewarn <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  classify   classify an error text (or JSON lines of them) into an anti-pattern\n"
+        "  version    print the version\n"
+        "\n"
+        "Run 'forewarn <command> --help' for a command's options.\n"
+        "Example: forewarn classify --ir examples/shop/ir.json examples/errors/not_null.txt\n"
+        "\n"
+        "exit codes: 0 ok, 1 runtime failure, 2 usage error or bad input\n",
+        out);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    printf("forewarn %s\n", fw_version());
+    return EXIT_OK;
+  }
+  if (strcmp(cmd, "classify") == 0) return cmd_classify(argc - 1, argv + 1);
+  fprintf(stderr, "forewarn: unknown command '%s'\n\n", cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}
