@@ -13,10 +13,11 @@
 static const char *placeholder_regex(const char *mark) {
   if (strcmp(mark, "num") == 0) return "-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?";
   if (strcmp(mark, "str") == 0)
-    return "(?:'(?:[^'\\\\\\n]|\\\\.)*'|\"(?:[^\"\\\\\\n]|\\\\.)*\"|`[^`\\n]*`)";
+    return "(?:'(?:[^'\"\\\\\\n]|\\\\.)*'|\"(?:[^\"'\\\\\\n]|\\\\.)*\"|`[^`\\n]*`)";
   if (strcmp(mark, "uuid") == 0) return "[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}";
   if (strcmp(mark, "hex") == 0) return "(?:0x)?[0-9a-fA-F]+";
   if (strcmp(mark, "date") == 0) return "\\d{4}-\\d\\d-\\d\\d(?:[T ][\\d:.,]+(?:Z|[+-]\\d\\d:?\\d\\d)?)?";
+  if (strcmp(mark, "ip") == 0) return "\\d{1,3}(?:\\.\\d{1,3}){3}";
   if (strcmp(mark, "time") == 0) return "\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?";
   return "\\S+"; /* email, url, path */
 }

@@ -428,11 +428,14 @@ const char *const fw__normalizer_pattern =
     "|\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
     "|\\b\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
     "|\\b\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"
+    "|\\b\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"
     "|\\b0x[0-9a-fA-F]+\\b(*MARK:hex)"
     "|\\b[0-9a-fA-F]{12,}\\b(*MARK:hex)"
     "|(?:[A-Za-z]:)?(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"
-    "|'(?:[^'\\\\\\n]|\\\\.)*'(*MARK:str)"
-    "|\"(?:[^\"\\\\\\n]|\\\\.)*\"(*MARK:str)"
+    /* a quoted value: not an apostrophe inside a word, and no quote of the other kind inside
+     * (that is a quoted message, whose own values are masked one by one) */
+    "|(?<!\\w)'(?:[^'\"\\\\\\n]|\\\\.)*'(*MARK:str)"
+    "|(?<!\\w)\"(?:[^\"'\\\\\\n]|\\\\.)*\"(*MARK:str)"
     "|`[^`\\n]*`(*MARK:str)"
     "|(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?(?![\\w])(*MARK:num))";
 
