@@ -10,6 +10,11 @@
 
 static const char *const epoch = "1970-01-01T00:00:00Z";
 
+/* cJSON_AddItemToObject leaves the item to the caller when it fails. */
+static void add_item(cJSON *o, const char *key, cJSON *item) {
+  if (!cJSON_AddItemToObject(o, key, item)) cJSON_Delete(item);
+}
+
 static void add_string_or_null(cJSON *o, const char *key, const char *v) {
   if (v && *v) cJSON_AddStringToObject(o, key, v);
   else cJSON_AddNullToObject(o, key);
@@ -84,12 +89,12 @@ static void classification_fields(cJSON *o, const fw_classification *c, const fw
   for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
     if (c->context[k]) cJSON_AddStringToObject(ctx, fw__context_keys[k], c->context[k]);
   }
-  if (opts && opts->ir) cJSON_AddItemToObject(o, "ir", ir_object(&c->ir));
+  if (opts && opts->ir) add_item(o, "ir", ir_object(&c->ir));
   char id[32];
   fw__pattern_id(c, rules, id);
   cJSON_AddStringToObject(o, "pattern_id", id);
   const char *now = opts && opts->now ? opts->now : epoch;
-  cJSON_AddItemToObject(o, "anti_pattern", fw__antipattern_object(c, rules, id, now));
+  add_item(o, "anti_pattern", fw__antipattern_object(c, rules, id, now));
 }
 
 static fw_status print(cJSON *o, char **out_json, fw_error *err) {
@@ -145,7 +150,7 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
   }
   cJSON *rec = cJSON_ParseWithLength(line, len);
   const cJSON *id = rec ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
-  cJSON_AddItemToObject(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+  add_item(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
   if (!rec || !cJSON_IsObject(rec)) {
     fw__fail(&local, FW_ERR_JSON, rec ? "record is not a JSON object" : "record is not valid JSON");
     cJSON_Delete(rec);

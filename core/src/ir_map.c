@@ -123,6 +123,9 @@ static bool segment_is_collection(const fw_ir *ir, const char *s, size_t n) {
       }
       hit = fw__ieqn(s, n, dashed);
     }
+    /* a nested collection: "/orders/{id}/items" for the table "order_items" */
+    size_t tl = strlen(e->table);
+    if (!hit && tl > n + 1 && e->table[tl - n - 1] == '_') hit = fw__ieqn(s, n, e->table + tl - n);
     fw_free(dashed);
     if (hit) return true;
   }
@@ -130,12 +133,11 @@ static bool segment_is_collection(const fw_ir *ir, const char *s, size_t n) {
 }
 
 /* "/products/12" -> "/{entities}/{id}": the seed's endpoint_pattern. Collections are
- * recognised from the IR; without one, the first literal segment is taken as the collection. */
+ * recognised from the IR; without one, literal segments stay as they are. */
 static void generalize_path(const fw_ir *ir, const char *path, char *out, size_t cap) {
   fw_buf b;
   fw_buf_init(&b);
   const char *p = path;
-  bool first_literal = true;
   while (*p) {
     if (*p != '/') {
       p++;
@@ -147,9 +149,8 @@ static void generalize_path(const fw_ir *ir, const char *path, char *out, size_t
     if (!n) continue;
     fw_buf_putc(&b, '/');
     if (segment_is_param(s, n)) fw_buf_puts(&b, "{id}");
-    else if (ir ? segment_is_collection(ir, s, n) : first_literal) fw_buf_puts(&b, "{entities}");
+    else if (ir && segment_is_collection(ir, s, n)) fw_buf_puts(&b, "{entities}");
     else fw_buf_append(&b, s, n);
-    first_literal = false;
     if (*p == '?') break;
   }
   if (!b.len) fw_buf_putc(&b, '/');
@@ -184,7 +185,7 @@ static const fw_ir_endpoint *find_endpoint(const fw_ir *ir, const char *method, 
 
 static const char *const relational[] = {"nullable", "unique", "foreign_key", "check", "max_length"};
 
-static void set_constraint(fw_ir_context *x, const char *category_constraint,
+static void set_constraint(fw_ir_context *x, const char *category_constraint, bool database,
                            const fw_ir_field *f) {
   for (size_t i = 0; i < 5; i++) {
     if (strcmp(category_constraint, relational[i]) == 0) {
@@ -192,7 +193,10 @@ static void set_constraint(fw_ir_context *x, const char *category_constraint,
       return;
     }
   }
-  if (f && f->fk_entity) PUT(x->constraint_type, "foreign_key");
+  /* a database error of another kind (wrong type, missing column) is about the field's own
+   * constraint; validation and code errors keep their category's */
+  if (!database) PUT(x->constraint_type, category_constraint);
+  else if (f && f->fk_entity) PUT(x->constraint_type, "foreign_key");
   else if (f && f->unique) PUT(x->constraint_type, "unique");
   else if (f && f->max_length >= 0) PUT(x->constraint_type, "max_length");
   else if (f && !f->nullable && !f->primary_key) PUT(x->constraint_type, "nullable");
@@ -324,7 +328,9 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
   else if (column_name(c)) PUT(x->field, column_name(c));
   else if (ctx(c, K_FIELD)) PUT(x->field, ctx(c, K_FIELD));
   else if (ctx(c, K_ATTRIBUTE)) PUT(x->field, ctx(c, K_ATTRIBUTE));
-  set_constraint(x, category_constraint, fld);
+  bool database = c->category != (size_t)-1 &&
+                  strcmp(rules->categories[c->category].error_type, "database") == 0;
+  set_constraint(x, category_constraint, database, fld);
 
   /* schema: the Pydantic model named in the text, else the endpoint's request schema */
   if (model) PUT(x->schema, model);

@@ -129,15 +129,23 @@ static fw_status parse_categories(const cJSON *cats, fw_category **out, size_t *
     char **slots[] = {&list[i].error_type, &list[i].constraint, &list[i].summary,
                       &list[i].bad_code, &list[i].correct_code};
     list[i].name = fw__strdup(c->string);
+    bool nomem = !list[i].name;
     for (size_t f = 0; f < 5; f++) {
       const char *s = string_member(c, fields[f]);
-      if (!s) {
+      if (!s || nomem) {
         for (size_t k = 0; k <= i; k++) category_clear(&list[k]);
         fw_free(list);
+        if (nomem) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
         return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string member \"%s\"",
                              fields[f]);
       }
       *slots[f] = fw__strdup(s);
+      nomem = !*slots[f];
+    }
+    if (nomem) {
+      for (size_t k = 0; k <= i; k++) category_clear(&list[k]);
+      fw_free(list);
+      return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     }
     i++;
   }
@@ -207,6 +215,10 @@ static fw_status parse_rules(const cJSON *arr, const fw_rules *rules, const fw_c
     }
     list[i].id = fw__strdup(id);
     list[i].category = ci;
+    if (!list[i].id) {
+      st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      break;
+    }
     const char *scope = string_member(r, "scope");
     list[i].scope = !scope                        ? FW_SCOPE_ANY
                     : strcmp(scope, "message") == 0 ? FW_SCOPE_MESSAGE
@@ -249,7 +261,10 @@ static fw_status rebuild_prefix(fw_rules *rules, fw_error *err) {
     fw_buf_printf(&b, "(?:%s)", rules->prefix_sources[i]);
   }
   fw_buf_putc(&b, ')');
-  if (b.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (b.failed) {
+    fw_buf_free(&b);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
   rules->log_prefix = fw__regex_compile(b.data, err, "log_prefixes");
   fw_buf_free(&b);
   return rules->log_prefix ? FW_OK : FW_ERR_RULE_COMPILE;
@@ -298,7 +313,10 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     } else {
       nhints = (size_t)cJSON_GetArraySize(hj);
       hints = fw_malloc(sizeof *hints * (nhints ? nhints : 1));
-      if (!hints) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      if (!hints) {
+        nhints = 0;
+        st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      }
       size_t k = 0;
       const cJSON *h;
       if (hints) cJSON_ArrayForEach(h, hj) {
@@ -396,7 +414,9 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   rules->prefix_sources = mprefix;
   const cJSON *p;
   if (nprefix_new) cJSON_ArrayForEach(p, pj) {
-    rules->prefix_sources[rules->nprefix++] = fw__strdup(p->valuestring);
+    char *copy = fw__strdup(p->valuestring);
+    if (!copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    rules->prefix_sources[rules->nprefix++] = copy;
   }
   return nprefix_new ? rebuild_prefix(rules, err) : FW_OK;
 }
@@ -424,7 +444,7 @@ static const char *const exception_line_pattern =
  * placeholder. */
 const char *const fw__normalizer_pattern =
     "(?|[\\w.+-]+@[\\w-]+\\.[\\w.-]+(*MARK:email)"
-    "|\\b[a-z][a-z0-9+.-]*://[^\\s'\"<>)]+(*MARK:url)"
+    "|\\b[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)"
     "|\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
     "|\\b\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
     "|\\b\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"

@@ -1,0 +1,98 @@
+/* test_ir.c - ApplicationIR parsing: derived tables, defaults, and errors that name the path. */
+#include "harness.h"
+#include "ir_internal.h"
+
+#include <stdlib.h>
+
+static void test_table_names(void) {
+  const char *cases[][2] = {{"Product", "products"},   {"Category", "categories"},
+                            {"OrderItem", "order_items"}, {"Address", "addresses"},
+                            {"Day", "days"},           {"HTTPLog", "http_logs"},
+                            {"Box", "boxes"},          {"Match", "matches"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *t = fw__table_name(cases[i][0]);
+    CHECK_STR(t, cases[i][1]);
+    fw_free(t);
+  }
+}
+
+static char *read_all(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  static char buf[1 << 16];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+static void test_example_ir(void) {
+  const char *json = read_all(FW_SOURCE_DIR "/examples/shop/ir.json");
+  CHECK(json != NULL);
+  if (!json) return;
+  fw_ir *ir = NULL;
+  fw_error err;
+  CHECK(fw_ir_parse(json, strlen(json), &ir, &err) == FW_OK);
+  if (!ir) return;
+  CHECK(ir->nentities == 5);
+  CHECK(ir->nendpoints >= 12);
+  const fw_ir_entity *item = fw__ir_entity(ir, "OrderItem");
+  CHECK(item && strcmp(item->table, "order_items") == 0);
+  const fw_ir_field *fk = fw__ir_field(fw__ir_entity(ir, "Product"), "category_id");
+  CHECK(fk && fk->fk_entity && strcmp(fk->fk_entity, "Category") == 0 && strcmp(fk->fk_field, "id") == 0);
+  CHECK(ir->endpoints[8].success_status == 204);
+  char *out = NULL;
+  CHECK(fw_ir_to_json(ir, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"table\":\"order_items\""));
+  fw_free(out);
+  fw_ir_free(ir);
+}
+
+static void expect_error(const char *json, fw_status code, const char *path, const char *words) {
+  fw_ir *ir = NULL;
+  fw_error err;
+  fw_status st = fw_ir_parse(json, strlen(json), &ir, &err);
+  CHECK(st == code);
+  CHECK(ir == NULL);
+  if (path) CHECK_STR(err.path, path);
+  if (words && !strstr(err.message, words)) {
+    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.message, words);
+    CHECK(0);
+  }
+}
+
+static void test_errors_name_the_path(void) {
+  expect_error("{\"entities\": [", FW_ERR_JSON, NULL, "not valid JSON");
+  expect_error("[]", FW_ERR_SCHEMA, "$", "expected an object");
+  expect_error("{\"entities\": []}", FW_ERR_SCHEMA, "$.entities", "non-empty array");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, "
+               "{\"name\": \"x\", \"type\": \"strnig\"}]}]}",
+               FW_ERR_SCHEMA, "$.entities[0].fields[1].type", "unknown type 'strnig'");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"b_id\", \"type\": \"integer\", "
+               "\"foreign_key\": \"B.id\"}]}]}",
+               FW_ERR_SCHEMA, "$.entities[0].fields[0].foreign_key", "unknown entity 'B'");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
+               "\"nullable\": \"no\"}]}]}",
+               FW_ERR_SCHEMA, "$.entities[0].fields[0].nullable", "true or false");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
+               "\"endpoints\": [{\"method\": \"FETCH\", \"path\": \"/a\"}]}",
+               FW_ERR_SCHEMA, "$.endpoints[0].method", "unknown method");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
+               "\"endpoints\": [{\"method\": \"GET\", \"path\": \"a\"}]}",
+               FW_ERR_SCHEMA, "$.endpoints[0].path", "starting with '/'");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}, "
+               "{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}]}",
+               FW_ERR_SCHEMA, "$.entities[1]", "duplicate entity");
+  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
+               "\"max_length\": -3}]}]}",
+               FW_ERR_SCHEMA, "$.entities[0].fields[0].max_length", "positive integer");
+  const char bad_utf8[] = "{\"name\": \"\xff\"}";
+  expect_error(bad_utf8, FW_ERR_UTF8, NULL, "UTF-8");
+}
+
+int main(void) {
+  test_table_names();
+  test_example_ir();
+  test_errors_name_the_path();
+  HARNESS_DONE();
+}
