@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what forewarn needs on a fresh Debian machine, and nothing twice: apt packages for
+# the native build, the pinned third-party sources, npm dev packages. Safe to run every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup: not root and no sudo: install the packages listed in scripts/setup.sh by hand" >&2
+  fi
+fi
+
+APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libcurl4-openssl-dev
+              dpkg-dev python3 valgrind)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ -x scripts/fetch-third-party.sh ]; then
+  scripts/fetch-third-party.sh
+fi
+
+if [ -f package-lock.json ] && [ ! -d node_modules ] && grep -q '"devDependencies"' package.json; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,18 @@
+// Shared by the node tests: where the binary is, and a runner that captures everything.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const bin = process.env.FOREWARN_BIN || path.join(root, 'build', 'forewarn');
+export const sharedCorpus = path.join(root, '..', 'shared', 'corpus', 'dev.jsonl');
+
+export function run(args, { input, env } = {}) {
+  const r = spawnSync(bin, args, {
+    input,
+    cwd: root,
+    maxBuffer: 1 << 28,
+    env: { ...process.env, FOREWARN_NOW: '2026-01-01T00:00:00Z', ...env },
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
