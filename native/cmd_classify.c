@@ -4,12 +4,14 @@
  */
 #include "cli.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void classify_usage(FILE *out) {
   fputs("usage: forewarn classify [--ir FILE] [--rules FILE] [--endpoint \"METHOD /path\"]\n"
-        "                         [--jsonl] [--pretty] [--max-input BYTES] [FILE|-]\n"
+        "                         [--jsonl] [--threads N] [--pretty] [--max-input BYTES] [FILE|-]\n"
         "\n"
         "Classify a failure (traceback, exception line, DB error, 422 body) into a category of\n"
         "the taxonomy, with its context, message template, pattern_id and anti-pattern.\n"
@@ -20,6 +22,8 @@ static void classify_usage(FILE *out) {
         "  --jsonl            input is JSON lines {\"id\", \"text\", \"endpoint\"?}; one line out each\n"
         "  --pretty           indent the JSON output (single text mode)\n"
         "  --max-input BYTES  refuse texts larger than this (default 4194304)\n"
+        "  --threads N        worker threads for --jsonl (default: one per CPU); output order\n"
+        "                     is the input order whatever N is\n"
         "\n"
         "Example:\n"
         "  echo 'sqlite3.IntegrityError: NOT NULL constraint failed: products.name' |\n"
@@ -31,6 +35,7 @@ typedef struct classify_args {
   const char *ir_path, *rules_path, *endpoint, *input;
   bool jsonl, pretty;
   size_t max_input;
+  int threads; /* 0: one per online CPU */
 } classify_args;
 
 static int parse_args(int argc, char **argv, classify_args *a) {
@@ -44,6 +49,17 @@ static int parse_args(int argc, char **argv, classify_args *a) {
                         : strcmp(arg, "--rules") == 0    ? &a->rules_path
                         : strcmp(arg, "--endpoint") == 0 ? &a->endpoint
                                                          : NULL;
+    if (strcmp(arg, "--threads") == 0) {
+      char *end;
+      long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+      if (i + 1 >= argc || *end || v < 1 || v > 64) {
+        fprintf(stderr, "forewarn classify: --threads needs a number from 1 to 64\n");
+        return EXIT_USAGE;
+      }
+      a->threads = (int)v;
+      i++;
+      continue;
+    }
     if (slot || strcmp(arg, "--max-input") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "forewarn classify: %s needs a value\n", arg);
@@ -109,42 +125,133 @@ static int classify_one(fw_classifier *cl, const classify_args *a, fw_classify_o
   return EXIT_OK;
 }
 
-static int classify_lines(fw_classifier *cl, const classify_args *a, fw_classify_options *opts) {
+/* A chunk of input lines, classified by several workers, written in input order. */
+#define CHUNK_LINES 4096
+
+typedef struct line_slot {
+  char *text; /* the line (owned) */
+  size_t len, lineno;
+  char *out; /* the output JSON line */
+  fw_status status;
+  char message[512];
+} line_slot;
+
+typedef struct worker {
+  pthread_t thread;
+  fw_classifier *cl;
+  const fw_classify_options *opts;
+  line_slot *slots;
+  size_t from, to;
+} worker;
+
+static void *work(void *arg) {
+  worker *w = arg;
+  for (size_t i = w->from; i < w->to; i++) {
+    line_slot *s = &w->slots[i];
+    fw_error err;
+    s->status = fw_classify_record(w->cl, s->text, s->len, w->opts, &s->out, &err);
+    if (s->status != FW_OK) snprintf(s->message, sizeof s->message, "%s", err.message);
+  }
+  return NULL;
+}
+
+static int default_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+static int classify_lines(const fw_rules *rules, const classify_args *a, fw_classify_options *opts) {
   FILE *in = strcmp(a->input, "-") == 0 ? stdin : fopen(a->input, "rb");
   if (!in) {
     fprintf(stderr, "forewarn classify: cannot open %s\n", a->input);
     return EXIT_USAGE;
   }
+  int nthreads = a->threads ? a->threads : default_threads();
+  worker workers[64];
+  line_slot *slots = calloc(CHUNK_LINES, sizeof *slots);
+  int rc = slots ? EXIT_OK : EXIT_RUNTIME;
+  int ready = 0;
+  for (; rc == EXIT_OK && ready < nthreads; ready++) {
+    fw_error err;
+    workers[ready].opts = opts;
+    workers[ready].slots = slots;
+    if (fw_classifier_new(rules, &workers[ready].cl, &err) != FW_OK) {
+      cli_report("classifier", &err);
+      rc = EXIT_RUNTIME;
+      break;
+    }
+  }
   static char outbuf[1 << 20];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   char *line = NULL;
   size_t cap = 0, lineno = 0, bad = 0, failed = 0;
-  ssize_t n;
-  while ((n = getline(&line, &cap, in)) != -1) {
-    lineno++;
-    size_t len = (size_t)n;
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-    bool blank = true;
-    for (size_t i = 0; i < len && blank; i++) blank = line[i] == ' ' || line[i] == '\t';
-    if (blank) continue;
-    char *json = NULL;
-    fw_error err;
-    fw_status st = fw_classify_record(cl, line, len, opts, &json, &err);
-    if (json) {
-      fputs(json, stdout);
-      fputc('\n', stdout);
-      fw_free(json);
+  bool eof = false;
+  while (rc == EXIT_OK && !eof) {
+    size_t n = 0;
+    ssize_t got;
+    while (n < CHUNK_LINES && (got = getline(&line, &cap, in)) != -1) {
+      lineno++;
+      size_t len = (size_t)got;
+      while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+      bool blank = true;
+      for (size_t i = 0; i < len && blank; i++) blank = line[i] == ' ' || line[i] == '\t';
+      if (blank) continue;
+      slots[n].text = malloc(len + 1);
+      if (!slots[n].text) {
+        rc = EXIT_RUNTIME;
+        break;
+      }
+      memcpy(slots[n].text, line, len);
+      slots[n].text[len] = '\0';
+      slots[n].len = len;
+      slots[n].lineno = lineno;
+      n++;
     }
-    if (st != FW_OK) {
-      fprintf(stderr, "forewarn classify: line %zu: %s\n", lineno, err.message);
-      if (cli_exit_for(st) == EXIT_USAGE) bad++;
-      else failed++;
+    eof = n < CHUNK_LINES;
+    /* split the chunk; the main thread takes the first share */
+    int active = n < (size_t)nthreads * 16 ? 1 : nthreads;
+    for (int t = 0; t < active; t++) {
+      workers[t].from = n * (size_t)t / (size_t)active;
+      workers[t].to = n * (size_t)(t + 1) / (size_t)active;
+    }
+    int started = 1;
+    for (int t = 1; t < active; t++, started++) {
+      if (pthread_create(&workers[t].thread, NULL, work, &workers[t]) != 0) {
+        workers[t].from = workers[t].to; /* run it here instead */
+        work(&(worker){.cl = workers[0].cl, .opts = opts, .slots = slots,
+                       .from = n * (size_t)t / (size_t)active, .to = n * (size_t)(t + 1) / (size_t)active});
+      }
+    }
+    work(&workers[0]);
+    for (int t = 1; t < started; t++) {
+      if (workers[t].from < workers[t].to) pthread_join(workers[t].thread, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+      line_slot *s = &slots[i];
+      if (s->out) {
+        fputs(s->out, stdout);
+        fputc('\n', stdout);
+        fw_free(s->out);
+      }
+      if (s->status != FW_OK) {
+        fprintf(stderr, "forewarn classify: line %zu: %s\n", s->lineno, s->message);
+        if (cli_exit_for(s->status) == EXIT_USAGE) bad++;
+        else failed++;
+      }
+      free(s->text);
+      memset(s, 0, sizeof *s);
     }
   }
   free(line);
+  free(slots);
+  for (int t = 0; t < ready; t++) fw_classifier_free(workers[t].cl);
   bool read_error = ferror(in);
   if (in != stdin) fclose(in);
   fflush(stdout);
+  if (rc != EXIT_OK) {
+    fprintf(stderr, "forewarn classify: out of memory\n");
+    return rc;
+  }
   if (read_error) {
     fprintf(stderr, "forewarn classify: error reading %s\n", a->input);
     return EXIT_RUNTIME;
@@ -165,16 +272,18 @@ int cmd_classify(int argc, char **argv) {
     return rc;
   }
   fw_error err;
-  if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
+  fw_classify_options opts = {0};
+  opts.ir = ir;
+  opts.endpoint = a.endpoint;
+  opts.now = cli_now();
+  opts.max_input = a.max_input;
+  if (a.jsonl) {
+    rc = classify_lines(rules, &a, &opts);
+  } else if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
     cli_report("classifier", &err);
     rc = EXIT_RUNTIME;
   } else {
-    fw_classify_options opts = {0};
-    opts.ir = ir;
-    opts.endpoint = a.endpoint;
-    opts.now = cli_now();
-    opts.max_input = a.max_input;
-    rc = a.jsonl ? classify_lines(cl, &a, &opts) : classify_one(cl, &a, &opts);
+    rc = classify_one(cl, &a, &opts);
   }
   fw_classifier_free(cl);
   fw_ir_free(ir);

@@ -83,6 +83,15 @@ static int class_matches(fw_classifier *cl, const pcre2_code *re, const char *cl
   return cls[0] ? fw__match(cl, re, cls, strlen(cls), 0) : 0;
 }
 
+/* The rule's literal prefilter: skip the regex when none of its required literals occurs. */
+static bool requires_met(const fw_rule *r, const char *s, size_t n) {
+  if (!r->nrequires) return true;
+  for (size_t i = 0; i < r->nrequires; i++) {
+    if (fw__find(s, n, r->requires[i], strlen(r->requires[i])) != (size_t)-1) return true;
+  }
+  return false;
+}
+
 /* Does rule r apply to exception block k? */
 static int rule_on_block(fw_classifier *cl, const fw_rule *r, const fw_exception *e) {
   if (r->exception) {
@@ -91,7 +100,10 @@ static int rule_on_block(fw_classifier *cl, const fw_rule *r, const fw_exception
     if (m <= 0) return m;
   }
   if (!r->message) return 1;
-  return fw__match(cl, r->message, cl->work.data + e->msg_start, e->msg_end - e->msg_start, 0);
+  const char *s = cl->work.data + e->msg_start;
+  size_t n = e->msg_end - e->msg_start;
+  if (!requires_met(r, s, n)) return 0;
+  return fw__match(cl, r->message, s, n, 0);
 }
 
 /* Does rule r apply to the whole text (the fallback when no block matched)? */
@@ -105,6 +117,7 @@ static int rule_on_text(fw_classifier *cl, const fw_rule *r) {
     if (m <= 0) return m;
   }
   if (!r->message) return 1;
+  if (!requires_met(r, cl->work.data, cl->work.len)) return 0;
   return fw__match(cl, r->message, cl->work.data, cl->work.len, 0);
 }
 

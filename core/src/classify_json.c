@@ -5,33 +5,25 @@
  */
 #include "antipattern_internal.h"
 
+#include "json_out.h"
+
 #include <cjson/cJSON.h>
 #include <string.h>
 
 static const char *const epoch = "1970-01-01T00:00:00Z";
 
-/* cJSON_AddItemToObject leaves the item to the caller when it fails. */
-static void add_item(cJSON *o, const char *key, cJSON *item) {
-  if (!cJSON_AddItemToObject(o, key, item)) cJSON_Delete(item);
-}
-
-static void add_string_or_null(cJSON *o, const char *key, const char *v) {
-  if (v && *v) cJSON_AddStringToObject(o, key, v);
-  else cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *ir_object(const fw_ir_context *x) {
   cJSON *o = cJSON_CreateObject();
-  add_string_or_null(o, "entity_name", x->entity);
-  add_string_or_null(o, "field_name", x->field);
-  add_string_or_null(o, "constraint_type", x->constraint_type);
-  add_string_or_null(o, "relationship_type", x->relationship_type);
-  add_string_or_null(o, "related_entity", x->ref_entity);
-  add_string_or_null(o, "table", x->table);
-  add_string_or_null(o, "schema", x->schema);
-  add_string_or_null(o, "endpoint", x->endpoint);
-  add_string_or_null(o, "endpoint_pattern", x->endpoint_pattern);
-  cJSON_AddBoolToObject(o, "mapped", x->mapped);
+  fw__json_str_or_null(o, "entity_name", x->entity);
+  fw__json_str_or_null(o, "field_name", x->field);
+  fw__json_str_or_null(o, "constraint_type", x->constraint_type);
+  fw__json_str_or_null(o, "relationship_type", x->relationship_type);
+  fw__json_str_or_null(o, "related_entity", x->ref_entity);
+  fw__json_str_or_null(o, "table", x->table);
+  fw__json_str_or_null(o, "schema", x->schema);
+  fw__json_str_or_null(o, "endpoint", x->endpoint);
+  fw__json_str_or_null(o, "endpoint_pattern", x->endpoint_pattern);
+  fw__json_bool(o, "mapped", x->mapped);
   return o;
 }
 
@@ -46,31 +38,31 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   fw__field_pattern(c, field_pattern, sizeof field_pattern);
   const char *cls = strrchr(c->exception_class, '.');
   cls = cls ? cls + 1 : c->exception_class;
-  cJSON_AddStringToObject(o, "pattern_id", pattern_id);
-  cJSON_AddStringToObject(o, "error_type", cat ? cat->error_type : "unknown");
-  cJSON_AddStringToObject(o, "category", c->category == (size_t)-1 ? "unknown" : cat->name);
-  cJSON_AddStringToObject(o, "exception_class", cls);
-  cJSON_AddStringToObject(o, "error_message_pattern", c->message_pattern);
-  cJSON_AddStringToObject(o, "message_template", c->message_template);
-  cJSON_AddStringToObject(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
-  cJSON_AddStringToObject(o, "endpoint_pattern",
+  fw__json_str(o, "pattern_id", pattern_id);
+  fw__json_str(o, "error_type", cat ? cat->error_type : "unknown");
+  fw__json_str(o, "category", c->category == (size_t)-1 ? "unknown" : cat->name);
+  fw__json_str(o, "exception_class", cls);
+  fw__json_str(o, "error_message_pattern", c->message_pattern);
+  fw__json_str(o, "message_template", c->message_template);
+  fw__json_str(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
+  fw__json_str(o, "endpoint_pattern",
                           c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
-  cJSON_AddStringToObject(o, "field_pattern", field_pattern);
+  fw__json_str(o, "field_pattern", field_pattern);
   char *summary = cat ? fw__render_template(c, rules, cat->summary) : NULL;
   char *bad = cat ? fw__render_template(c, rules, cat->bad_code) : NULL;
   char *good = cat ? fw__render_template(c, rules, cat->correct_code) : NULL;
-  cJSON_AddStringToObject(o, "remediation", summary ? summary : "");
-  cJSON_AddStringToObject(o, "bad_code_snippet", bad ? bad : "");
-  cJSON_AddStringToObject(o, "correct_code_snippet", good ? good : "");
+  fw__json_str(o, "remediation", summary ? summary : "");
+  fw__json_str(o, "bad_code_snippet", bad ? bad : "");
+  fw__json_str(o, "correct_code_snippet", good ? good : "");
   fw_free(summary);
   fw_free(bad);
   fw_free(good);
-  cJSON_AddNumberToObject(o, "occurrence_count", 1);
-  cJSON_AddNumberToObject(o, "times_prevented", 0);
-  cJSON_AddNumberToObject(o, "prevention_rate", 0);
-  cJSON_AddStringToObject(o, "first_seen", now);
-  cJSON_AddStringToObject(o, "last_seen", now);
-  cJSON_AddNumberToObject(o, "signature_version", FW_SIGNATURE_VERSION);
+  fw__json_int(o, "occurrence_count", 1);
+  fw__json_int(o, "times_prevented", 0);
+  fw__json_add(o, "prevention_rate", cJSON_CreateRaw("0"));
+  fw__json_str(o, "first_seen", now);
+  fw__json_str(o, "last_seen", now);
+  fw__json_int(o, "signature_version", FW_SIGNATURE_VERSION);
   return o;
 }
 
@@ -78,23 +70,23 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
 static void classification_fields(cJSON *o, const fw_classification *c, const fw_rules *rules,
                                   const fw_classify_options *opts) {
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
-  cJSON_AddStringToObject(o, "error_type", cat ? cat->error_type : "unknown");
-  cJSON_AddStringToObject(o, "category", cat ? cat->name : "unknown");
-  add_string_or_null(o, "rule_id", c->rule_id);
-  add_string_or_null(o, "exception_class", c->exception_class);
-  add_string_or_null(o, "inner_exception_class", c->inner_exception_class);
-  cJSON_AddStringToObject(o, "message", c->message);
-  cJSON_AddStringToObject(o, "message_template", c->message_template);
-  cJSON *ctx = cJSON_AddObjectToObject(o, "context");
+  fw__json_str(o, "error_type", cat ? cat->error_type : "unknown");
+  fw__json_str(o, "category", cat ? cat->name : "unknown");
+  fw__json_str_or_null(o, "rule_id", c->rule_id);
+  fw__json_str_or_null(o, "exception_class", c->exception_class);
+  fw__json_str_or_null(o, "inner_exception_class", c->inner_exception_class);
+  fw__json_str(o, "message", c->message);
+  fw__json_str(o, "message_template", c->message_template);
+  cJSON *ctx = fw__json_obj(o, "context");
   for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
-    if (c->context[k]) cJSON_AddStringToObject(ctx, fw__context_keys[k], c->context[k]);
+    if (c->context[k]) fw__json_str(ctx, fw__context_keys[k], c->context[k]);
   }
-  if (opts && opts->ir) add_item(o, "ir", ir_object(&c->ir));
+  if (opts && opts->ir) fw__json_add(o, "ir", ir_object(&c->ir));
   char id[32];
   fw__pattern_id(c, rules, id);
-  cJSON_AddStringToObject(o, "pattern_id", id);
+  fw__json_str(o, "pattern_id", id);
   const char *now = opts && opts->now ? opts->now : epoch;
-  add_item(o, "anti_pattern", fw__antipattern_object(c, rules, id, now));
+  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now));
 }
 
 static fw_status print(cJSON *o, char **out_json, fw_error *err) {
@@ -125,10 +117,10 @@ fw_status fw_classify(fw_classifier *cl, const char *text, size_t len,
 
 static fw_status error_record(cJSON *o, fw_status st, const fw_error *e, char **out_json,
                               fw_error *err) {
-  cJSON *eo = cJSON_AddObjectToObject(o, "error");
-  cJSON_AddStringToObject(eo, "code", fw_status_name(st));
-  cJSON_AddStringToObject(eo, "message", e->message);
-  if (e->rule_id[0]) cJSON_AddStringToObject(eo, "rule_id", e->rule_id);
+  cJSON *eo = fw__json_obj(o, "error");
+  fw__json_str(eo, "code", fw_status_name(st));
+  fw__json_str(eo, "message", e->message);
+  if (e->rule_id[0]) fw__json_str(eo, "rule_id", e->rule_id);
   fw_status pst = print(o, out_json, err);
   if (pst != FW_OK) return pst;
   if (err && err != e) *err = *e;
@@ -144,13 +136,13 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
   cJSON *o = cJSON_CreateObject();
   if (!o) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   if (fw__utf8_invalid_at(line, len) != (size_t)-1) {
-    cJSON_AddNullToObject(o, "id");
+    fw__json_add(o, "id", cJSON_CreateNull());
     fw__fail(&local, FW_ERR_UTF8, "record is not valid UTF-8");
     return error_record(o, FW_ERR_UTF8, &local, out_json, err);
   }
   cJSON *rec = cJSON_ParseWithLength(line, len);
   const cJSON *id = rec ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
-  add_item(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+  fw__json_add(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
   if (!rec || !cJSON_IsObject(rec)) {
     fw__fail(&local, FW_ERR_JSON, rec ? "record is not a JSON object" : "record is not valid JSON");
     cJSON_Delete(rec);

@@ -43,7 +43,15 @@ void fw_buf_free(fw_buf *b);
 void fw_buf_reset(fw_buf *b);
 void fw_buf_append(fw_buf *b, const char *s, size_t n);
 void fw_buf_puts(fw_buf *b, const char *s);
-void fw_buf_putc(fw_buf *b, char c);
+void fw__buf_putc_slow(fw_buf *b, char c);
+static inline void fw_buf_putc(fw_buf *b, char c) {
+  if (b->len + 2 <= b->cap && !b->failed) {
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+  } else {
+    fw__buf_putc_slow(b, c);
+  }
+}
 void fw_buf_printf(fw_buf *b, const char *fmt, ...) FW_PRINTF(2, 3);
 /* Hand the buffer's string to the caller (empty string when nothing was written). */
 char *fw_buf_take(fw_buf *b);
@@ -61,6 +69,9 @@ uint64_t fw__fnv1a64(const void *data, size_t n, uint64_t seed);
 struct cJSON;
 /* Validate a parsed SmokeTestResult (smoke.c). */
 fw_status fw__smoke_check(const struct cJSON *doc, fw_error *err);
+
+/* Offset of needle in s[0,n), or (size_t)-1. Subjects are not NUL-terminated. */
+size_t fw__find(const char *s, size_t n, const char *needle, size_t m);
 
 /* ASCII helpers that ignore the C locale. */
 bool fw__ieq(const char *a, const char *b);

@@ -95,6 +95,8 @@ static void category_clear(fw_category *c) {
 
 static void rule_clear(fw_rule *r) {
   fw_free(r->id);
+  for (size_t i = 0; i < r->nrequires; i++) fw_free(r->requires[i]);
+  fw_free(r->requires);
   pcre2_code_free(r->message);
   pcre2_code_free(r->exception);
   memset(r, 0, sizeof *r);
@@ -174,6 +176,33 @@ static fw_status compile_member(const cJSON *r, const char *key, const char *rul
   return check_group_names(*out, rule_id, err);
 }
 
+/* "requires": a literal or an array of literals (any one must occur). */
+static fw_status parse_requires(const cJSON *r, fw_rule *rule, const char *path, fw_error *err) {
+  const cJSON *req = cJSON_GetObjectItemCaseSensitive(r, "requires");
+  if (!req) return FW_OK;
+  bool single = cJSON_IsString(req);
+  size_t n = single ? 1 : cJSON_IsArray(req) ? (size_t)cJSON_GetArraySize(req) : 0;
+  if (n == 0) {
+    fw__set_rule(err, rule->id);
+    return fw__fail_path(err, FW_ERR_SCHEMA, path,
+                         "rule '%s': \"requires\" must be a string or a non-empty array of strings",
+                         rule->id);
+  }
+  rule->requires = fw_malloc(sizeof *rule->requires * n);
+  if (!rule->requires) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  const cJSON *item = single ? req : req->child;
+  for (; item && rule->nrequires < n; item = single ? NULL : item->next) {
+    if (!cJSON_IsString(item) || !item->valuestring[0]) {
+      fw__set_rule(err, rule->id);
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "rule '%s': \"requires\" entries must be non-empty strings", rule->id);
+    }
+    char *copy = fw__strdup(item->valuestring);
+    if (!copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    rule->requires[rule->nrequires++] = copy;
+  }
+  return FW_OK;
+}
+
 /* Compile the pack's rules against the category list they will live with. */
 static fw_status parse_rules(const cJSON *arr, const fw_rules *rules, const fw_category *extra,
                              size_t nextra, fw_rule **out, size_t *nout, fw_error *err) {
@@ -230,6 +259,7 @@ static fw_status parse_rules(const cJSON *arr, const fw_rules *rules, const fw_c
       break;
     }
     i++;
+    if ((st = parse_requires(r, &list[i - 1], path, err)) != FW_OK) break;
     if ((st = compile_member(r, "message", id, &list[i - 1].message, err)) != FW_OK) break;
     if ((st = compile_member(r, "exception", id, &list[i - 1].exception, err)) != FW_OK) break;
     if (!list[i - 1].message && !list[i - 1].exception) {

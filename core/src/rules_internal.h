@@ -28,6 +28,10 @@ typedef struct fw_rule {
   pcre2_code *message;   /* may be NULL when exception is set */
   pcre2_code *exception; /* may be NULL when message is set */
   fw_scope scope;
+  /* literals of which one must occur in the subject before the regex runs: a cheap prefilter
+   * for patterns that cannot start with a literal (NULL-terminated, may be NULL) */
+  char **requires;
+  size_t nrequires;
 } fw_rule;
 
 struct fw_rules {

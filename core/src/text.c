@@ -111,14 +111,6 @@ static void unescape_into(fw_buf *b, const char *s, size_t n) {
   }
 }
 
-static bool contains(const char *s, size_t n, const char *needle) {
-  size_t m = strlen(needle);
-  for (size_t i = 0; i + m <= n; i++) {
-    if (s[i] == needle[0] && memcmp(s + i, needle, m) == 0) return true;
-  }
-  return false;
-}
-
 /* Drop the prefixes the pack's log_prefixes match at line starts. One pass over the text. */
 static fw_status strip_prefixes(fw_classifier *cl, fw_error *err) {
   const pcre2_code *re = cl->rules->log_prefix;
@@ -156,20 +148,22 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
   fw_buf_reset(&cl->work);
   size_t i = 0;
   while (i < len && is_space(text[i])) i++;
+  bool rendered = false;
   if (i < len && (text[i] == '{' || text[i] == '[' || text[i] == '"')) {
     cJSON *doc = cJSON_ParseWithLength(text + i, len - i);
     if (doc) {
       render_json(&cl->work, doc, 0);
       cJSON_Delete(doc);
+      rendered = cl->work.len > 0;
       /* keep the raw text after the rendering: some rules look at the body itself */
       if (cl->work.len) fw_buf_putc(&cl->work, '\n');
     }
   }
-  if (!memchr(text, '\n', len) && contains(text, len, "\\n")) unescape_into(&cl->work, text, len);
+  if (!memchr(text, '\n', len) && fw__find(text, len, "\\n", 2) != (size_t)-1) unescape_into(&cl->work, text, len);
   else fw_buf_append(&cl->work, text, len);
   if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   /* decoded JSON may carry what the raw bytes did not (\u escapes): check once more */
-  if (fw__utf8_invalid_at(cl->work.data, cl->work.len) != (size_t)-1) {
+  if (rendered && fw__utf8_invalid_at(cl->work.data, cl->work.len) != (size_t)-1) {
     fw_buf_reset(&cl->work);
     fw_buf_append(&cl->work, text, len);
   }

@@ -85,15 +85,6 @@ static bool block_stop_line(const char *s, size_t n, size_t ls, size_t le) {
   return false;
 }
 
-/* First occurrence of needle in s[from, to). */
-static size_t find_in(const char *s, size_t from, size_t to, const char *needle) {
-  size_t m = strlen(needle);
-  for (size_t i = from; i + m <= to; i++) {
-    if (s[i] == needle[0] && memcmp(s + i, needle, m) == 0) return i;
-  }
-  return (size_t)-1;
-}
-
 static void copy_name(char *dst, const char *s, size_t n) {
   if (n >= FW_CLASS_MAX) n = FW_CLASS_MAX - 1;
   memcpy(dst, s, n);
@@ -180,7 +171,8 @@ fw_status fw__parse_exceptions(fw_classifier *cl, fw_error *err) {
     if (end - e->msg_start > FW_BLOCK_MAX_BYTES)
       end = fw__utf8_floor(s, e->msg_start + FW_BLOCK_MAX_BYTES);
     /* one-line SQLAlchemy messages carry the statement inline */
-    size_t sql = find_in(s, e->msg_start, end, "[SQL:");
+    size_t sql = fw__find(s + e->msg_start, end - e->msg_start, "[SQL:", 5);
+    if (sql != (size_t)-1) sql += e->msg_start;
     if (sql != (size_t)-1) end = sql;
     while (end > e->msg_start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
       end--;

@@ -133,7 +133,7 @@ void fw_buf_append(fw_buf *b, const char *s, size_t n) {
   b->data[b->len] = '\0';
 }
 void fw_buf_puts(fw_buf *b, const char *s) { fw_buf_append(b, s, strlen(s)); }
-void fw_buf_putc(fw_buf *b, char c) { fw_buf_append(b, &c, 1); }
+void fw__buf_putc_slow(fw_buf *b, char c) { fw_buf_append(b, &c, 1); }
 
 void fw_buf_printf(fw_buf *b, const char *fmt, ...) {
   va_list ap;
@@ -161,6 +161,14 @@ size_t fw__utf8_invalid_at(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
+    /* ASCII fast path, eight bytes at a time: error texts are nearly all ASCII */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       i++;
@@ -202,6 +210,18 @@ uint64_t fw__fnv1a64(const void *data, size_t n, uint64_t seed) {
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+size_t fw__find(const char *s, size_t n, const char *needle, size_t m) {
+  if (m == 0) return 0;
+  const char *p = s, *end = s + n;
+  while ((size_t)(end - p) >= m) {
+    p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+    if (!p) break;
+    if (memcmp(p, needle, m) == 0) return (size_t)(p - s);
+    p++;
+  }
+  return (size_t)-1;
 }
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }

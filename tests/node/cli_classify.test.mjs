@@ -125,3 +125,19 @@ test('a user rule pack extends the built-in rules', () => {
   assert.equal(o.rule_id, 'acme.quota');
   assert.equal(o.context.field, 'seats');
 });
+
+test('JSON lines output is the same, in input order, whatever the thread count', () => {
+  const records = [];
+  for (let i = 0; i < 300; i++) {
+    const texts = ["KeyError: 'k" + i + "'", 'sqlite3.IntegrityError: NOT NULL constraint failed: t' + (i % 7) + '.c',
+      '{"detail":[{"type":"missing","loc":["body","f' + i + '"],"msg":"Field required"}]}', 'bad \u00e9 text ' + i];
+    records.push(JSON.stringify({ id: i, text: texts[i % texts.length] }));
+  }
+  const input = records.join('\n') + '\n';
+  const one = run(['classify', '--jsonl', '--threads', '1', '-'], { input });
+  const three = run(['classify', '--jsonl', '--threads', '3', '-'], { input });
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(three.stdout, one.stdout);
+  const ids = one.stdout.trim().split('\n').map((l) => JSON.parse(l).id);
+  assert.deepEqual(ids, [...Array(300).keys()]);
+});

@@ -1,0 +1,37 @@
+/* json_out.c - see json_out.h. */
+#include "json_out.h"
+
+#include <stdio.h>
+
+void fw__json_add(cJSON *o, const char *key, cJSON *item) {
+  if (!item) return;
+  if (!o || !cJSON_AddItemToObjectCS(o, key, item)) cJSON_Delete(item);
+}
+
+void fw__json_str(cJSON *o, const char *key, const char *value) {
+  fw__json_add(o, key, cJSON_CreateString(value ? value : ""));
+}
+
+void fw__json_str_or_null(cJSON *o, const char *key, const char *value) {
+  fw__json_add(o, key, value && *value ? cJSON_CreateString(value) : cJSON_CreateNull());
+}
+
+void fw__json_int(cJSON *o, const char *key, long long value) {
+  char buf[24];
+  snprintf(buf, sizeof buf, "%lld", value);
+  fw__json_add(o, key, cJSON_CreateRaw(buf));
+}
+
+void fw__json_bool(cJSON *o, const char *key, bool value) {
+  fw__json_add(o, key, cJSON_CreateBool(value));
+}
+
+cJSON *fw__json_obj(cJSON *o, const char *key) {
+  cJSON *child = cJSON_CreateObject();
+  if (!child) return NULL;
+  if (!o || !cJSON_AddItemToObjectCS(o, key, child)) {
+    cJSON_Delete(child);
+    return NULL;
+  }
+  return child;
+}

@@ -1,0 +1,17 @@
+/* json_out.h - small cJSON writers for the core's output objects. Keys are string literals and
+ * added with cJSON's constant-key calls (no copy per key); integers are written as raw
+ * numbers, skipping cJSON's printf/scanf round trip. Failures leave no orphaned item. */
+#ifndef FW_JSON_OUT_H
+#define FW_JSON_OUT_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+void fw__json_add(cJSON *o, const char *key, cJSON *item);
+void fw__json_str(cJSON *o, const char *key, const char *value);
+void fw__json_str_or_null(cJSON *o, const char *key, const char *value);
+void fw__json_int(cJSON *o, const char *key, long long value);
+void fw__json_bool(cJSON *o, const char *key, bool value);
+cJSON *fw__json_obj(cJSON *o, const char *key);
+
+#endif
