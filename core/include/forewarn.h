@@ -9,6 +9,7 @@
 #ifndef FOREWARN_H
 #define FOREWARN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -150,6 +151,94 @@ FW_API fw_status fw_classify_record(fw_classifier *classifier, const char *line,
 /* The message template of a text (numbers, UUIDs, hex, quoted values, timestamps, paths replaced
  * by placeholders). Exposed for tests and for grouping unclassified errors. Caller frees. */
 FW_API fw_status fw_normalize_message(const char *message, size_t len, char **out, fw_error *err);
+
+
+/* ---- Store ---------------------------------------------------------------------------------- */
+
+/* The in-memory anti-pattern store: patterns indexed by id and entity, unclassified error groups
+ * and per-run history. Its JSON document (docs/formats.md) is the embedded file store's content.
+ * Not thread-safe; after FW_ERR_NOMEM free it. */
+typedef struct fw_store fw_store;
+
+FW_API fw_status fw_store_new(fw_store **out, fw_error *err);
+FW_API void fw_store_free(fw_store *store);
+
+/* Replace the store's content with a store document. A corrupt document is refused (the store
+ * keeps its content) with the JSON path of the first problem. */
+FW_API fw_status fw_store_load(fw_store *store, const char *json, size_t len, fw_error *err);
+
+/* The store document. Caller frees. */
+FW_API fw_status fw_store_to_json(const fw_store *store, char **out_json, fw_error *err);
+
+FW_API size_t fw_store_pattern_count(const fw_store *store);
+
+/* One pattern as JSON (every field, counters, prevention_rate), or "null". Caller frees. */
+FW_API fw_status fw_store_get(const fw_store *store, const char *pattern_id, char **out_json,
+                              fw_error *err);
+
+/* Patterns matching {"entity"?, "endpoint_pattern"?, "schema"?, "error_type"?,
+ * "min_occurrences"?} as a JSON array. Caller frees. */
+FW_API fw_status fw_store_query(const fw_store *store, const char *query_json, size_t len,
+                                char **out_json, fw_error *err);
+
+/* Every pattern (or, with unclassified, every unclassified group) as a JSON array. */
+FW_API fw_status fw_store_list(const fw_store *store, bool unclassified, char **out_json,
+                               fw_error *err);
+
+/* Per-run history and totals: {"runs": [...], "totals": {...}}. Caller frees. */
+FW_API fw_status fw_store_stats(const fw_store *store, char **out_json, fw_error *err);
+
+/* Apply a change set from fw_collect(): creates and increments patterns, groups unclassified
+ * errors, accounts prevention, records the run. A run_id seen before changes nothing
+ * ("already_ingested": true). *result_json is the FeedbackProcessingResult. */
+FW_API fw_status fw_store_apply(fw_store *store, const char *changeset_json, size_t len,
+                                char **result_json, fw_error *err);
+
+/* The store interface every backend implements (versioned, like sqlite3_io_methods). `self` is
+ * the backend's handle: an fw_store for the in-memory store; the native file store and the
+ * Neo4j store provide their own. */
+#define FW_STORE_METHODS_VERSION 1
+typedef struct fw_store_methods {
+  int version;
+  const char *name;
+  fw_status (*get)(void *self, const char *pattern_id, char **out_json, fw_error *err);
+  fw_status (*apply)(void *self, const char *changeset_json, size_t len, char **result_json,
+                     fw_error *err); /* the batch upsert of one run */
+  fw_status (*query)(void *self, const char *query_json, size_t len, char **out_json,
+                     fw_error *err);
+  fw_status (*list)(void *self, bool unclassified, char **out_json, fw_error *err);
+  fw_status (*stats)(void *self, char **out_json, fw_error *err);
+} fw_store_methods;
+
+FW_API const fw_store_methods *fw_store_mem_methods(void);
+
+/* ---- The learning loop ------------------------------------------------------------------- */
+
+/* The feedback collector: classify one SmokeTestResult's violations (each matched with the
+ * stack traces of its endpoint, in order), and account the manifest's injections (which patterns
+ * were in this run's prompts; may be NULL). *changeset_json is what fw_store_apply() takes.
+ * A manifest for another run_id is refused. */
+FW_API fw_status fw_collect(fw_classifier *classifier, const char *smoke_json, size_t smoke_len,
+                            const fw_ir *ir, const char *manifest_json, size_t manifest_len,
+                            const char *now, char **changeset_json, fw_error *err);
+
+/* Options of the prompt enhancer. Zero means the default. */
+typedef struct fw_enhance_options {
+  const char *scope;      /* "entity", "endpoint" or "schema" */
+  const char *target;     /* "Product", "POST /products", "ProductCreate" */
+  const fw_ir *ir;        /* for endpoint patterns, schema entities and general patterns */
+  const fw_rules *rules;  /* remediation templates for general patterns */
+  size_t max_patterns;    /* MAX_ANTIPATTERNS_PER_PROMPT, default 5 */
+  long long min_occurrences; /* MIN_OCCURRENCE_COUNT, default 2 */
+  size_t budget;          /* characters of the whole section, default 2000 */
+  size_t quote_cap;       /* characters of any quoted value, default 60 */
+} fw_enhance_options;
+
+/* The base prompt followed by "AVOID THESE KNOWN ISSUES:" with the selected patterns.
+ * *out_json = {"prompt", "section", "injected": [{pattern_id, scope, target, entity, general,
+ * ...}]}; the injected list is what a manifest records. Caller frees. */
+FW_API fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
+                            const fw_enhance_options *options, char **out_json, fw_error *err);
 
 /* Re-print a JSON document indented, for people reading output. Caller frees *out. */
 FW_API fw_status fw_json_pretty(const char *json, size_t len, char **out, fw_error *err);

@@ -92,6 +92,10 @@ fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
 void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
                 const fw_rules *rules);
 
+/* "POST /products/3" -> "POST /{entities}/{id}" and the IR endpoint's entity (NULL if none). */
+void fw__endpoint_pattern(const fw_ir *ir, const char *endpoint, char *out, size_t cap,
+                          const char **entity);
+
 /* Stage 5: identity and remediation (antipattern.c). */
 void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]);
 

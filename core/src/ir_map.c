@@ -337,3 +337,23 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
   else if (ep && ep->request_schema) PUT(x->schema, ep->request_schema);
   x->mapped = ir != NULL && (ent != NULL || ep != NULL);
 }
+
+void fw__endpoint_pattern(const fw_ir *ir, const char *endpoint, char *out, size_t cap,
+                          const char **entity) {
+  char method[16] = "";
+  const char *sp = strchr(endpoint, ' ');
+  const char *path = sp ? sp + 1 : endpoint;
+  while (*path == ' ') path++;
+  if (sp && (size_t)(sp - endpoint) < sizeof method) {
+    memcpy(method, endpoint, (size_t)(sp - endpoint));
+    method[sp - endpoint] = '\0';
+  }
+  for (char *m = method; *m; m++) {
+    if (*m >= 'a' && *m <= 'z') *m = (char)(*m - 'a' + 'A');
+  }
+  const fw_ir_endpoint *ep = ir && method[0] ? find_endpoint(ir, method, path) : NULL;
+  char gen[200];
+  generalize_path(ir, ep ? ep->path : path, gen, sizeof gen);
+  snprintf(out, cap, "%s%s%s", method, method[0] ? " " : "", gen);
+  if (entity) *entity = ep ? ep->entity : NULL;
+}

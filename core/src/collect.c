@@ -1,0 +1,273 @@
+/*
+ * collect.c - the feedback collector: turns one SmokeTestResult (and the manifest of what was
+ * injected into that run's prompts) into a change set for a store: observed anti-patterns with
+ * counts, unclassified errors grouped by template, and for each injection whether it recurred.
+ * Pure: the store applies the change set (store_apply.c, or Cypher for Neo4j).
+ */
+#include "antipattern_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_out.h"
+
+static const char *str_of(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int int_of(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+static const char *reason(int status) {
+  switch (status) {
+  case 400: return "Bad Request";
+  case 401: return "Unauthorized";
+  case 403: return "Forbidden";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 409: return "Conflict";
+  case 422: return "Unprocessable Entity";
+  case 500: return "Internal Server Error";
+  default: return "";
+  }
+}
+
+/* A violation without a traceback, written the way uvicorn and test runners print it, so the
+ * ordinary rules classify it. */
+static void synthesize(fw_buf *b, const cJSON *v) {
+  const char *endpoint = str_of(v, "endpoint"), *message = str_of(v, "message");
+  int status = int_of(v, "status_code"), expected = int_of(v, "expected_status");
+  const char *sp = endpoint ? strchr(endpoint, ' ') : NULL;
+  if (status && sp)
+    fw_buf_printf(b, "INFO:     127.0.0.1:0 - \"%.*s %s HTTP/1.1\" %d %s\n", (int)(sp - endpoint),
+                  endpoint, sp + 1, status, reason(status));
+  if (status && expected && status != expected && status < 300 && expected < 300)
+    fw_buf_printf(b, "expected %d, got %d\n", expected, status);
+  if (message) fw_buf_printf(b, "%s\n", message);
+}
+
+typedef struct observation {
+  char id[32];
+  cJSON *pattern;
+  cJSON *endpoints;
+  long long count;
+  char category[64], constraint[32], entity[128];
+} observation;
+
+static bool has_string(const cJSON *arr, const char *s) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, arr) {
+    if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return true;
+  }
+  return false;
+}
+
+static void add_endpoint(cJSON *arr, const char *endpoint) {
+  if (endpoint && !has_string(arr, endpoint)) cJSON_AddItemToArray(arr, cJSON_CreateString(endpoint));
+}
+
+/* Did an injected pattern recur in this run? Its own id, or for a general pattern the same
+ * category and constraint on the entity it was injected for. */
+static bool recurred(const cJSON *inj, const observation *obs, size_t n) {
+  const char *id = str_of(inj, "pattern_id");
+  const char *category = str_of(inj, "category"), *constraint = str_of(inj, "constraint");
+  const char *target = str_of(inj, "entity");
+  bool general = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(inj, "general"));
+  for (size_t i = 0; i < n; i++) {
+    if (id && strcmp(obs[i].id, id) == 0) return true;
+    if (general && category && constraint && strcmp(obs[i].category, category) == 0 &&
+        strcmp(obs[i].constraint, constraint) == 0 && (!target || fw__ieq(obs[i].entity, target)))
+      return true;
+  }
+  return false;
+}
+
+static fw_status parse_doc(const char *json, size_t len, const char *what, cJSON **out, fw_error *err) {
+  if (fw__utf8_invalid_at(json, len) != (size_t)-1) return fw__fail(err, FW_ERR_UTF8, "%s is not valid UTF-8", what);
+  const char *end = NULL;
+  *out = cJSON_ParseWithLengthOpts(json, len, &end, false);
+  if (!*out)
+    return fw__fail(err, FW_ERR_JSON, "%s is not valid JSON (error near byte %zu)", what,
+                    end ? (size_t)(end - json) : 0);
+  return FW_OK;
+}
+
+static fw_status check_manifest(const cJSON *m, const char *run_id, fw_error *err) {
+  const char *mid = str_of(m, "run_id");
+  const cJSON *inj = cJSON_GetObjectItemCaseSensitive(m, "injections");
+  if (!cJSON_IsObject(m) || !mid) return fw__fail_path(err, FW_ERR_SCHEMA, "$.run_id", "manifest needs a string run_id");
+  if (strcmp(mid, run_id) != 0)
+    return fw__fail_path(err, FW_ERR_SCHEMA, "$.run_id", "manifest is for run '%s' but the smoke result is run '%s'", mid, run_id);
+  if (!cJSON_IsArray(inj)) return fw__fail_path(err, FW_ERR_SCHEMA, "$.injections", "expected an array");
+  size_t i = 0;
+  const cJSON *e;
+  cJSON_ArrayForEach(e, inj) {
+    char path[64];
+    snprintf(path, sizeof path, "$.injections[%zu].pattern_id", i++);
+    if (!str_of(e, "pattern_id")) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string");
+  }
+  return FW_OK;
+}
+
+fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len, const fw_ir *ir,
+                     const char *manifest_json, size_t manifest_len, const char *now,
+                     char **changeset_json, fw_error *err) {
+  if (!cl || !smoke_json || !changeset_json) return fw__fail(err, FW_ERR_ARG, "classifier, smoke_json and changeset_json are required");
+  *changeset_json = NULL;
+  if (!now) now = "1970-01-01T00:00:00Z";
+  cJSON *smoke = NULL, *manifest = NULL;
+  fw_status st = parse_doc(smoke_json, smoke_len, "SmokeTestResult", &smoke, err);
+  if (st == FW_OK) st = fw__smoke_check(smoke, err);
+  if (st == FW_OK && manifest_json) st = parse_doc(manifest_json, manifest_len, "manifest", &manifest, err);
+  const char *run_id = smoke ? str_of(smoke, "run_id") : NULL;
+  if (st == FW_OK && manifest) st = check_manifest(manifest, run_id, err);
+  const cJSON *violations = smoke ? cJSON_GetObjectItemCaseSensitive(smoke, "violations") : NULL;
+  const cJSON *traces = smoke ? cJSON_GetObjectItemCaseSensitive(smoke, "stack_traces") : NULL;
+  size_t nviol = st == FW_OK ? (size_t)cJSON_GetArraySize(violations) : 0;
+  size_t ntrace = cJSON_IsArray(traces) ? (size_t)cJSON_GetArraySize(traces) : 0;
+  observation *obs = nviol ? fw_malloc(sizeof *obs * nviol) : NULL;
+  bool *used = ntrace ? fw_malloc(sizeof *used * ntrace) : NULL;
+  if ((nviol && !obs) || (ntrace && !used)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (used) memset(used, 0, sizeof *used * ntrace);
+  size_t nobs = 0;
+  cJSON *cs = cJSON_CreateObject(), *unc = cJSON_CreateArray(), *msgs = cJSON_CreateArray();
+  fw_buf text;
+  fw_buf_init(&text);
+  const cJSON *v;
+  if (st == FW_OK) cJSON_ArrayForEach(v, violations) {
+    const char *endpoint = str_of(v, "endpoint");
+    /* the next unused trace of the same endpoint: several failures per endpoint keep order */
+    const char *trace = NULL;
+    for (size_t t = 0; t < ntrace && !trace; t++) {
+      const cJSON *tr = cJSON_GetArrayItem(traces, (int)t);
+      if (!used[t] && strcmp(str_of(tr, "endpoint"), endpoint) == 0) {
+        used[t] = true;
+        trace = str_of(tr, "traceback");
+      }
+    }
+    fw_classify_options opts = {0};
+    opts.ir = ir;
+    opts.endpoint = endpoint;
+    opts.now = now;
+    fw_classification c;
+    memset(&c, 0, sizeof c);
+    fw_error cerr;
+    fw__error_clear(&cerr);
+    fw_status cst = FW_ERR_EMPTY;
+    if (trace) cst = fw__classify(cl, trace, strlen(trace), &opts, &c, &cerr);
+    if (!trace || (cst == FW_OK && c.category == (size_t)-1) || cst == FW_ERR_EMPTY) {
+      fw_classification alt;
+      memset(&alt, 0, sizeof alt);
+      fw_buf_reset(&text);
+      synthesize(&text, v);
+      fw_status ast = text.len ? fw__classify(cl, text.data, text.len, &opts, &alt, &cerr) : FW_ERR_EMPTY;
+      if (ast == FW_OK && (cst != FW_OK || alt.category != (size_t)-1)) {
+        fw__classification_clear(&c);
+        c = alt;
+        cst = FW_OK;
+      } else {
+        fw__classification_clear(&alt);
+        if (cst != FW_OK) cst = ast;
+      }
+    }
+    if (cst != FW_OK) fw__classification_clear(&c);
+    if (cst == FW_ERR_RULE_LIMIT || cst == FW_ERR_NOMEM) {
+      if (err) *err = cerr;
+      st = cst;
+      break;
+    }
+    if (cst != FW_OK) { /* an empty or unusable violation is still counted as unclassifiable */
+      char line[300];
+      snprintf(line, sizeof line, "%s: %s", endpoint, cerr.message);
+      cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
+      continue;
+    }
+    char id[32];
+    fw__pattern_id(&c, cl->rules, id);
+    if (c.category == (size_t)-1) {
+      char tid[40];
+      snprintf(tid, sizeof tid, "un%s", id + 2); /* same hash: exception class + template */
+      cJSON *rec = NULL, *e;
+      cJSON_ArrayForEach(e, unc) {
+        if (strcmp(str_of(e, "template_id"), tid) == 0) rec = e;
+      }
+      if (!rec) {
+        rec = cJSON_CreateObject();
+        fw__json_str(rec, "template_id", tid);
+        fw__json_str(rec, "exception_class", c.exception_class);
+        fw__json_str(rec, "message_template", c.message_template);
+        char sample[512];
+        snprintf(sample, sizeof sample, "%s", c.message);
+        fw__json_str(rec, "sample", sample);
+        fw__json_int(rec, "count", 0);
+        fw__json_add(rec, "endpoints", cJSON_CreateArray());
+        cJSON_AddItemToArray(unc, rec);
+      }
+      cJSON *count = cJSON_GetObjectItemCaseSensitive(rec, "count");
+      char raw[24];
+      snprintf(raw, sizeof raw, "%lld", (long long)atoll(count->valuestring) + 1);
+      cJSON_ReplaceItemInObjectCaseSensitive(rec, "count", cJSON_CreateRaw(raw));
+      add_endpoint(cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint);
+      char line[300];
+      snprintf(line, sizeof line, "%s: %.200s", endpoint, c.message);
+      cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
+    } else {
+      size_t k = 0;
+      while (k < nobs && strcmp(obs[k].id, id) != 0) k++;
+      if (k == nobs) {
+        observation *o = &obs[nobs++];
+        memset(o, 0, sizeof *o);
+        snprintf(o->id, sizeof o->id, "%s", id);
+        o->pattern = fw__antipattern_object(&c, cl->rules, id, now);
+        fw__json_str(o->pattern, "schema", c.ir.schema);
+        o->endpoints = cJSON_CreateArray();
+        snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c.category].name);
+        snprintf(o->constraint, sizeof o->constraint, "%s", c.ir.constraint_type);
+        snprintf(o->entity, sizeof o->entity, "%s", c.ir.entity);
+      }
+      obs[k].count++;
+      add_endpoint(obs[k].endpoints, endpoint);
+    }
+    fw__classification_clear(&c);
+  }
+  fw_buf_free(&text);
+  cJSON *arr = cJSON_CreateArray();
+  for (size_t k = 0; k < nobs; k++) {
+    cJSON *o = cJSON_CreateObject();
+    fw__json_add(o, "pattern", obs[k].pattern);
+    fw__json_int(o, "count", obs[k].count);
+    fw__json_add(o, "endpoints", obs[k].endpoints);
+    cJSON_AddItemToArray(arr, o);
+  }
+  cJSON *injections = cJSON_CreateArray();
+  const cJSON *inj;
+  cJSON *minj = manifest ? cJSON_GetObjectItemCaseSensitive(manifest, "injections") : NULL;
+  if (st == FW_OK) cJSON_ArrayForEach(inj, minj) {
+    cJSON *copy = cJSON_Duplicate(inj, true);
+    if (!copy) continue;
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "recurred");
+    fw__json_bool(copy, "recurred", recurred(inj, obs, nobs));
+    cJSON_AddItemToArray(injections, copy);
+  }
+  fw__json_str(cs, "run_id", run_id ? run_id : "");
+  fw__json_str(cs, "now", now);
+  fw__json_int(cs, "violations", (long long)nviol);
+  fw__json_add(cs, "observations", arr);
+  fw__json_add(cs, "unclassified", unc);
+  fw__json_add(cs, "injections", injections);
+  fw__json_add(cs, "unclassifiable_errors", msgs);
+  if (st == FW_OK) {
+    *changeset_json = cJSON_PrintUnformatted(cs);
+    if (!*changeset_json) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  cJSON_Delete(cs);
+  fw_free(obs);
+  fw_free(used);
+  cJSON_Delete(smoke);
+  cJSON_Delete(manifest);
+  return st;
+}

@@ -1,0 +1,289 @@
+/*
+ * store.c - the in-memory anti-pattern store and its JSON document (the embedded file store's
+ * content, and what `store export` moves). Loading checks every record; a corrupt document is
+ * refused with the JSON path, never half-loaded.
+ */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json_out.h"
+
+#define STORE_FORMAT "forewarn-store"
+#define STORE_VERSION 1
+
+double fw__prevention_rate(long long occurrences, long long prevented) {
+  long long total = occurrences + prevented;
+  return total > 0 ? (double)prevented / (double)total : 0.0;
+}
+
+fw_status fw_store_new(fw_store **out, fw_error *err) {
+  if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
+  fw_store *s = fw_malloc(sizeof *s);
+  if (!s) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  memset(s, 0, sizeof *s);
+  s->unclassified = cJSON_CreateArray();
+  s->runs = cJSON_CreateArray();
+  if (!s->unclassified || !s->runs) {
+    fw_store_free(s);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  *out = s;
+  return FW_OK;
+}
+
+static void store_clear(fw_store *s) {
+  fw__general_free(s);
+  for (size_t i = 0; i < s->npatterns; i++) cJSON_Delete(s->patterns[i].doc);
+  fw_free(s->patterns);
+  fw_free(s->next_same_entity);
+  for (size_t i = 0; i < s->nentity_keys; i++) fw_free(s->entity_keys[i]);
+  fw_free(s->entity_keys);
+  fw_strmap_free(&s->by_id);
+  fw_strmap_free(&s->by_entity);
+  fw_strmap_free(&s->unclassified_by_id);
+  fw_strmap_free(&s->runs_by_id);
+  cJSON_Delete(s->unclassified);
+  cJSON_Delete(s->runs);
+  memset(s, 0, sizeof *s);
+}
+
+void fw_store_free(fw_store *s) {
+  if (!s) return;
+  store_clear(s);
+  fw_free(s);
+}
+
+const fw_pattern *fw__store_find(const fw_store *s, const char *id) {
+  size_t i = fw_strmap_get(&s->by_id, id);
+  return i == (size_t)-1 ? NULL : &s->patterns[i];
+}
+
+static char *lower_dup(const char *v) {
+  char *d = fw__strdup(v);
+  for (char *c = d; d && *c; c++) {
+    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  }
+  return d;
+}
+
+size_t fw__store_entity_first(const fw_store *s, const char *entity) {
+  char key[160];
+  snprintf(key, sizeof key, "%s", entity);
+  for (char *c = key; *c; c++) {
+    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  }
+  return fw_strmap_get(&s->by_entity, key);
+}
+
+size_t fw__store_entity_next(const fw_store *s, size_t i) { return s->next_same_entity[i]; }
+
+static const char *str_member(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static long long int_member(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long long)v->valuedouble : 0;
+}
+
+/* Required string members of a stored pattern. */
+static const char *const pattern_strings[] = {"pattern_id", "error_type", "category", "exception_class",
+                                              "entity_pattern", "endpoint_pattern", "field_pattern",
+                                              "first_seen", "last_seen"};
+
+/* Take ownership of doc as a new pattern (the id must be new). */
+
+fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_error *err) {
+  for (size_t k = 0; k < sizeof pattern_strings / sizeof *pattern_strings; k++) {
+    if (!str_member(doc, pattern_strings[k])) {
+      cJSON_Delete(doc);
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string \"%s\"", pattern_strings[k]);
+    }
+  }
+  if (!cJSON_GetObjectItemCaseSensitive(doc, "schema")) fw__json_str(doc, "schema", "");
+  if (s->npatterns == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    fw_pattern *grown = fw__realloc(s->patterns, sizeof *grown * cap);
+    size_t *next = grown ? fw__realloc(s->next_same_entity, sizeof *next * cap) : NULL;
+    if (grown) s->patterns = grown;
+    if (next) s->next_same_entity = next;
+    if (!grown || !next) {
+      cJSON_Delete(doc);
+      return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    }
+    s->cap = cap;
+  }
+  fw_pattern *p = &s->patterns[s->npatterns];
+  memset(p, 0, sizeof *p);
+  p->doc = doc;
+  p->id = str_member(doc, "pattern_id");
+  p->entity = str_member(doc, "entity_pattern");
+  p->endpoint = str_member(doc, "endpoint_pattern");
+  p->schema = str_member(doc, "schema");
+  if (!p->schema) p->schema = "";
+  p->category = str_member(doc, "category");
+  p->error_type = str_member(doc, "error_type");
+  p->field_pattern = str_member(doc, "field_pattern");
+  p->exception_class = str_member(doc, "exception_class");
+  p->occurrence_count = int_member(doc, "occurrence_count");
+  p->times_prevented = int_member(doc, "times_prevented");
+  p->times_injected = int_member(doc, "times_injected");
+  p->times_recurred_injected = int_member(doc, "times_recurred_after_injection");
+  p->general = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general"));
+  snprintf(p->last_seen, sizeof p->last_seen, "%s", str_member(doc, "last_seen"));
+  if (fw_strmap_get(&s->by_id, p->id) != (size_t)-1) {
+    cJSON_Delete(doc);
+    return fw__fail_path(err, FW_ERR_SCHEMA, path, "duplicate pattern_id '%s'", p->id);
+  }
+  char *key = lower_dup(p->entity);
+  size_t head = key ? fw_strmap_get(&s->by_entity, key) : (size_t)-1;
+  bool ok = key != NULL && fw_strmap_put(&s->by_id, p->id, s->npatterns);
+  if (ok && head == (size_t)-1) { /* a new entity: the map borrows the key, entity_keys owns it */
+    char **keys = fw__realloc(s->entity_keys, sizeof *keys * (s->nentity_keys + 1));
+    ok = keys != NULL;
+    if (ok) {
+      s->entity_keys = keys;
+      s->entity_keys[s->nentity_keys++] = key;
+      ok = fw_strmap_put(&s->by_entity, key, s->npatterns);
+      key = NULL;
+    }
+  } else if (ok) { /* a known entity: its slot keeps the stored key, only the head moves */
+    ok = fw_strmap_put(&s->by_entity, key, s->npatterns);
+  }
+  fw_free(key);
+  if (!ok) {
+    cJSON_Delete(doc);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  s->next_same_entity[s->npatterns] = head;
+  s->npatterns++;
+  s->generation++;
+  return FW_OK;
+}
+
+cJSON *fw__pattern_json(const fw_pattern *p) {
+  cJSON *o = cJSON_Duplicate(p->doc, true);
+  if (!o) return NULL;
+  const char *counters[] = {"occurrence_count", "times_prevented", "times_injected",
+                            "times_recurred_after_injection", "prevention_rate", "last_seen"};
+  for (size_t k = 0; k < sizeof counters / sizeof *counters; k++)
+    cJSON_DeleteItemFromObjectCaseSensitive(o, counters[k]);
+  fw__json_int(o, "occurrence_count", p->occurrence_count);
+  fw__json_int(o, "times_prevented", p->times_prevented);
+  fw__json_int(o, "times_injected", p->times_injected);
+  fw__json_int(o, "times_recurred_after_injection", p->times_recurred_injected);
+  char rate[32];
+  snprintf(rate, sizeof rate, "%.4f", fw__prevention_rate(p->occurrence_count, p->times_prevented));
+  fw__json_add(o, "prevention_rate", cJSON_CreateRaw(rate));
+  fw__json_str(o, "last_seen", p->last_seen);
+  return o;
+}
+
+static fw_status index_array(cJSON *arr, const char *key, fw_strmap *map, const char *what,
+                             fw_error *err) {
+  size_t i = 0;
+  const cJSON *item;
+  cJSON_ArrayForEach(item, arr) {
+    const char *id = str_member(item, key);
+    char path[96];
+    snprintf(path, sizeof path, "$.%s[%zu]", what, i);
+    if (!cJSON_IsObject(item) || !id)
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object with a string \"%s\"", key);
+    if (fw_strmap_get(map, id) != (size_t)-1)
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "duplicate %s '%s'", key, id);
+    if (!fw_strmap_put(map, id, i)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    i++;
+  }
+  return FW_OK;
+}
+
+fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err) {
+  if (!s || !json) return fw__fail(err, FW_ERR_ARG, "store and json are required");
+  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
+    return fw__fail(err, FW_ERR_UTF8, "store document is not valid UTF-8");
+  const char *end = NULL;
+  cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, false);
+  if (!doc)
+    return fw__fail(err, FW_ERR_JSON, "store document is not valid JSON (error near byte %zu)",
+                    end ? (size_t)(end - json) : 0);
+  fw_status st = FW_OK;
+  const char *format = str_member(doc, "format");
+  const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "version");
+  cJSON *patterns = cJSON_GetObjectItemCaseSensitive(doc, "patterns");
+  cJSON *unclassified = cJSON_DetachItemFromObjectCaseSensitive(doc, "unclassified");
+  cJSON *runs = cJSON_DetachItemFromObjectCaseSensitive(doc, "runs");
+  if (!cJSON_IsObject(doc) || !format || strcmp(format, STORE_FORMAT) != 0)
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.format", "expected \"" STORE_FORMAT "\"");
+  else if (!cJSON_IsNumber(version) || version->valueint != STORE_VERSION)
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.version", "expected %d", STORE_VERSION);
+  else if (!cJSON_IsArray(patterns))
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.patterns", "expected an array");
+  else if (unclassified && !cJSON_IsArray(unclassified))
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.unclassified", "expected an array");
+  else if (runs && !cJSON_IsArray(runs))
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.runs", "expected an array");
+  fw_store *fresh = NULL;
+  if (st == FW_OK) st = fw_store_new(&fresh, err);
+  size_t i = 0;
+  while (st == FW_OK && cJSON_GetArraySize(patterns) > 0) {
+    cJSON *p = cJSON_DetachItemViaPointer(patterns, patterns->child);
+    char path[64];
+    snprintf(path, sizeof path, "$.patterns[%zu]", i++);
+    st = cJSON_IsObject(p) ? fw__store_add_pattern(fresh, p, path, err)
+                           : (cJSON_Delete(p), fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object"));
+  }
+  if (st == FW_OK && unclassified) {
+    cJSON_Delete(fresh->unclassified);
+    fresh->unclassified = unclassified;
+    unclassified = NULL;
+    st = index_array(fresh->unclassified, "template_id", &fresh->unclassified_by_id, "unclassified", err);
+  }
+  if (st == FW_OK && runs) {
+    cJSON_Delete(fresh->runs);
+    fresh->runs = runs;
+    runs = NULL;
+    st = index_array(fresh->runs, "run_id", &fresh->runs_by_id, "runs", err);
+  }
+  cJSON_Delete(unclassified);
+  cJSON_Delete(runs);
+  cJSON_Delete(doc);
+  if (st != FW_OK) {
+    fw_store_free(fresh);
+    return st;
+  }
+  /* swap the loaded content in only when all of it was valid */
+  store_clear(s);
+  *s = *fresh;
+  fw_free(fresh);
+  s->generation++;
+  return FW_OK;
+}
+
+fw_status fw_store_to_json(const fw_store *s, char **out, fw_error *err) {
+  if (!s || !out) return fw__fail(err, FW_ERR_ARG, "store and out are required");
+  *out = NULL;
+  cJSON *doc = cJSON_CreateObject();
+  fw__json_str(doc, "format", STORE_FORMAT);
+  fw__json_int(doc, "version", STORE_VERSION);
+  cJSON *arr = cJSON_CreateArray();
+  fw__json_add(doc, "patterns", arr);
+  bool ok = doc && arr;
+  for (size_t i = 0; ok && i < s->npatterns; i++) {
+    cJSON *p = fw__pattern_json(&s->patterns[i]);
+    ok = p && cJSON_AddItemToArray(arr, p);
+    if (!ok) cJSON_Delete(p);
+  }
+  cJSON *unc = ok ? cJSON_Duplicate(s->unclassified, true) : NULL;
+  cJSON *runs = ok ? cJSON_Duplicate(s->runs, true) : NULL;
+  ok = ok && unc && runs;
+  fw__json_add(doc, "unclassified", unc);
+  fw__json_add(doc, "runs", runs);
+  if (ok) *out = cJSON_PrintUnformatted(doc);
+  cJSON_Delete(doc);
+  return *out ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
+}
+
+size_t fw_store_pattern_count(const fw_store *s) { return s ? s->npatterns : 0; }

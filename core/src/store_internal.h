@@ -1,0 +1,64 @@
+/*
+ * store_internal.h - the in-memory store: anti-patterns with hot fields pulled out of their
+ * JSON for queries, indexes by id and entity, unclassified groups and per-run history.
+ */
+#ifndef FW_STORE_INTERNAL_H
+#define FW_STORE_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "strmap.h"
+
+typedef struct fw_pattern {
+  cJSON *doc;             /* every field of the GenerationAntiPattern; counters refreshed on output */
+  const char *id;         /* the strings below point into doc */
+  const char *entity;     /* entity_pattern */
+  const char *endpoint;   /* endpoint_pattern */
+  const char *schema;     /* may be "" */
+  const char *category;
+  const char *error_type;
+  const char *field_pattern;
+  const char *exception_class;
+  long long occurrence_count, times_prevented, times_injected, times_recurred_injected;
+  char last_seen[40];
+  bool general;
+} fw_pattern;
+
+struct fw_store {
+  fw_pattern *patterns;
+  size_t npatterns, cap;
+  fw_strmap by_id;
+  fw_strmap by_entity; /* lower-cased entity -> head of a chain through next_same_entity */
+  size_t *next_same_entity;
+  char **entity_keys;  /* owned lower-cased keys of by_entity */
+  size_t nentity_keys;
+  cJSON *unclassified; /* array */
+  fw_strmap unclassified_by_id;
+  cJSON *runs;         /* array, in ingest order */
+  fw_strmap runs_by_id;
+  unsigned long generation; /* bumped on every change: invalidates derived caches */
+  /* general patterns derived by the enhancer, rebuilt when generation moves */
+  struct fw_general *general;
+  size_t ngeneral;
+  unsigned long general_generation;
+  bool general_valid;
+};
+
+/* Take ownership of doc (a GenerationAntiPattern object) as a new pattern. */
+fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_error *err);
+
+const fw_pattern *fw__store_find(const fw_store *s, const char *id);
+
+/* A pattern's JSON with current counters and the derived prevention_rate (caller deletes). */
+cJSON *fw__pattern_json(const fw_pattern *p);
+
+/* Iterate the patterns of one entity (case-insensitive); returns (size_t)-1 at the end. */
+size_t fw__store_entity_first(const fw_store *s, const char *entity);
+size_t fw__store_entity_next(const fw_store *s, size_t i);
+
+/* Drop the enhancer's derived general patterns (enhance.c). */
+void fw__general_free(fw_store *s);
+
+double fw__prevention_rate(long long occurrences, long long prevented);
+
+#endif
