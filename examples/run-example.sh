@@ -1,17 +1,48 @@
 #!/usr/bin/env bash
-# The bundled example: classify the recorded failures of the example shop app against its spec.
+# The learning loop on the bundled example, with the embedded file store:
+#   ingest run 1 -> enhance the prompts of run 2 (manifest) -> ingest run 2 with its manifest
+#   -> enhance the prompts of run 3 -> ingest run 3 -> stats and one enhanced prompt.
+# The store and manifests go to .forewarn/example/ (started afresh each time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=build/forewarn
+fw=${FOREWARN_BIN:-build/forewarn}
 ir=examples/shop/ir.json
-echo "== forewarn classify: one failure, mapped onto examples/shop/ir.json"
-$bin classify --pretty --ir "$ir" --endpoint "POST /products" examples/errors/post_products_not_null.txt
+runs=examples/shop/runs
+out=${FOREWARN_EXAMPLE_DIR:-.forewarn/example}
+rm -rf "$out"
+mkdir -p "$out"
+export FOREWARN_STORE="$out/patterns.json"
+
+entities=$(node -e 'for (const e of JSON.parse(require("fs").readFileSync(process.argv[1])).entities) console.log(e.name)' "$ir")
+write_endpoints=$(node -e 'for (const e of JSON.parse(require("fs").readFileSync(process.argv[1])).endpoints) if (e.method !== "GET") console.log(e.method + " " + e.path)' "$ir")
+
+# The prompts of the next generation: one per entity and one per write endpoint, each recorded
+# in the manifest of the run they produce.
+enhance_all() { # run_id
+  local manifest="$out/manifest-$1.json"
+  for entity in $entities; do
+    $fw enhance --entity "$entity" --ir "$ir" --manifest-out "$manifest" --run-id "$1" > "$out/prompt-$1-$entity.txt"
+  done
+  while IFS= read -r endpoint; do
+    $fw enhance --endpoint "$endpoint" --ir "$ir" --manifest-out "$manifest" --run-id "$1" > /dev/null
+  done <<< "$write_endpoints"
+  [ -f "$manifest" ] || printf '{"run_id": "%s", "injections": []}\n' "$1" > "$manifest"
+  echo "   prompts for $1: $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).injections.length)' "$manifest") warnings injected ($manifest)"
+}
+
+echo "== run 1: ingest the smoke results of the first generation"
+$fw ingest --smoke "$runs/run-1.json" --ir "$ir"
+echo "== enhance the prompts of run 2"
+enhance_all shop-run-2
+echo "== run 2: ingest, with the manifest of its prompts"
+$fw ingest --smoke "$runs/run-2.json" --ir "$ir" --manifest "$out/manifest-shop-run-2.json"
+echo "== enhance the prompts of run 3"
+enhance_all shop-run-3
+echo "== run 3: ingest, with the manifest of its prompts"
+$fw ingest --smoke "$runs/run-3.json" --ir "$ir" --manifest "$out/manifest-shop-run-3.json"
 echo
-echo "== the other recorded failures (category, spec mapping, pattern_id)"
-for f in post_customers_unique.txt:"POST /customers" post_orders_422.json:"POST /orders" \
-         get_order_items_detached.txt:"GET /orders/7/items"; do
-  file=${f%%:*} endpoint=${f#*:}
-  $bin classify --ir "$ir" --endpoint "$endpoint" "examples/errors/$file" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const o=JSON.parse(s);
-      console.log(`${process.argv[1].padEnd(22)} ${o.category.padEnd(26)} ${(o.ir.entity_name||"-")+"."+(o.ir.field_name||"-")}  ${o.pattern_id}`)})' "$endpoint"
-done
+echo "== forewarn stats"
+$fw stats
+echo
+echo "== the prompt for the Product entity in the next generation"
+$fw enhance --entity Product --ir "$ir"

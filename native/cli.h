@@ -35,5 +35,9 @@ int cli_load_rules(const char *pack_path, fw_rules **out);
 int cli_load_ir(const char *path, fw_ir **out);
 
 int cmd_classify(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_enhance(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_patterns(int argc, char **argv);
 
 #endif

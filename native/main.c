@@ -13,10 +13,14 @@ static void usage(FILE *out) {
         "\n"
         "commands:\n"
         "  classify   classify an error text (or JSON lines of them) into an anti-pattern\n"
+        "  ingest     store the anti-patterns of one smoke run (feedback collector)\n"
+        "  enhance    print a generation prompt with the known issues to avoid\n"
+        "  stats      per-run history: repeated errors, prevention rate, totals\n"
+        "  patterns   list the stored anti-patterns (or --unclassified errors)\n"
         "  version    print the version\n"
         "\n"
         "Run 'forewarn <command> --help' for a command's options.\n"
-        "Example: forewarn classify --ir examples/shop/ir.json examples/errors/not_null.txt\n"
+        "Example: forewarn classify --ir examples/shop/ir.json examples/errors/post_customers_unique.txt\n"
         "\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage error or bad input\n",
         out);
@@ -37,6 +41,10 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(cmd, "classify") == 0) return cmd_classify(argc - 1, argv + 1);
+  if (strcmp(cmd, "ingest") == 0) return cmd_ingest(argc - 1, argv + 1);
+  if (strcmp(cmd, "enhance") == 0) return cmd_enhance(argc - 1, argv + 1);
+  if (strcmp(cmd, "stats") == 0) return cmd_stats(argc - 1, argv + 1);
+  if (strcmp(cmd, "patterns") == 0) return cmd_patterns(argc - 1, argv + 1);
   fprintf(stderr, "forewarn: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -83,7 +83,7 @@ static void placeholder(const fw_classification *c, const fw_rules *rules, const
 #define IS(s) (n == strlen(s) && memcmp(name, s, n) == 0)
   if (IS("entity")) fw_buf_puts(out, or_default(x->entity, "Item"));
   else if (IS("table")) fw_buf_puts(out, or_default(x->table, or_default(c->context[K_TABLE], "items")));
-  else if (IS("field")) fw_buf_puts(out, or_default(x->field, "field"));
+  else if (IS("field")) fw_buf_puts(out, or_default(x->field, "<field>"));
   else if (IS("column")) fw_buf_puts(out, or_default(c->context[K_COLUMN], or_default(x->field, "column")));
   else if (IS("py_type")) fw_buf_puts(out, py_type(x->field_type[0] ? x->field_type : NULL));
   else if (IS("ref_entity")) fw_buf_puts(out, or_default(x->ref_entity, "Parent"));

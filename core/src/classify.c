@@ -174,7 +174,8 @@ static void leading_class(const char *s, size_t n, char *out) {
   }
 }
 
-static const char *const hint_group_names[FW_HINT_COUNT] = {"model", "method", "path", "status"};
+static const char *const hint_group_names[FW_HINT_COUNT] = {"model", "method", "path", "status",
+                                                            "length"};
 
 static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classification *c) {
   for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {

@@ -13,7 +13,7 @@
 #define FW_BLOCK_MAX_BYTES 8192
 #define FW_MESSAGE_MAX 2048
 
-enum { FW_HINT_MODEL, FW_HINT_METHOD, FW_HINT_PATH, FW_HINT_STATUS, FW_HINT_COUNT };
+enum { FW_HINT_MODEL, FW_HINT_METHOD, FW_HINT_PATH, FW_HINT_STATUS, FW_HINT_LENGTH, FW_HINT_COUNT };
 
 /* One exception found in the text: its class and the span of its message block. */
 typedef struct fw_exception {

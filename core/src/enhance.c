@@ -64,7 +64,10 @@ static fw_status build_general(fw_store *s, fw_error *err) {
   size_t n = 0;
   for (size_t i = 0; i < s->npatterns; i++) {
     const fw_pattern *p = &s->patterns[i];
-    if (p->general || strcmp(p->entity, "*") == 0 || strcmp(p->category, "unknown") == 0) continue;
+    /* generalise what is about a kind of field: database and validation errors */
+    if (p->general || strcmp(p->entity, "*") == 0 ||
+        (strcmp(p->error_type, "database") != 0 && strcmp(p->error_type, "validation") != 0))
+      continue;
     char constraint[32];
     constraint_of(p->field_pattern, constraint, sizeof constraint);
     m[n].p = p;
@@ -196,8 +199,10 @@ static void append_indented(fw_buf *b, const char *code, size_t quote_cap, const
   while (*s) {
     const char *nl = strchr(s, '\n');
     size_t n = nl ? (size_t)(nl - s) : strlen(s);
-    fw_buf_puts(b, indent);
-    fw_buf_append(b, s, n);
+    if (n) {
+      fw_buf_puts(b, indent);
+      fw_buf_append(b, s, n);
+    }
     fw_buf_putc(b, '\n');
     s += n + (nl ? 1 : 0);
   }
@@ -274,14 +279,19 @@ static void render_pick(fw_buf *b, size_t number, const pick *k, const fw_store 
   const char *correct = k->g ? (good ? good : "") : pstr(k->p, "correct_code_snippet");
   const char *wrong = k->g ? (bad ? bad : "") : pstr(k->p, "bad_code_snippet");
   size_t cap = o->quote_cap ? o->quote_cap : 60;
+  /* "1. [nullable:category_id] IntegrityError on Product.category_id: ..." - the summary
+   * template names the exception and the entity's field */
   fw_buf_printf(b, "%zu. ", number);
   if (forceful) fw_buf_printf(b, "REPEATED %lld TIMES DESPITE THIS WARNING - ", recurred);
-  sanitize_append(b, exception[0] ? exception : "Error", cap, false);
-  fw_buf_puts(b, " on ");
+  fw_buf_putc(b, '[');
   sanitize_append(b, field_pattern, cap, false);
-  if (k->g) fw_buf_puts(b, " (seen on other entities)");
-  fw_buf_puts(b, ": ");
-  sanitize_append(b, sum, cap, false);
+  if (k->g) fw_buf_puts(b, ", seen on other entities");
+  fw_buf_puts(b, "] ");
+  if (sum[0]) {
+    sanitize_append(b, sum, cap, false);
+  } else {
+    sanitize_append(b, exception[0] ? exception : "Error", cap, false);
+  }
   fw_buf_putc(b, '\n');
   if (forceful && wrong[0]) {
     fw_buf_puts(b, "   DO NOT write:\n");

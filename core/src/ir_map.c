@@ -8,6 +8,7 @@
 #include "ir_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void put(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
@@ -323,6 +324,15 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
     if (!fld && ctx(c, K_CONSTRAINT)) fld = field_in_constraint(ent, ctx(c, K_CONSTRAINT));
     if (!fld && strcmp(category_constraint, "foreign_key") == 0) fld = only_field(ent, is_fk);
     if (!fld && strcmp(category_constraint, "unique") == 0) fld = only_field(ent, is_unique);
+    /* "value too long for type character varying(32)": the field declared with that length */
+    if (!fld && strcmp(category_constraint, "max_length") == 0 && c->hints[FW_HINT_LENGTH]) {
+      long want = strtol(c->hints[FW_HINT_LENGTH], NULL, 10);
+      for (size_t i = 0; i < ent->nfields; i++) {
+        if (ent->fields[i].max_length != want) continue;
+        if (fld) { fld = NULL; break; } /* ambiguous: two fields of that length */
+        fld = &ent->fields[i];
+      }
+    }
   }
   if (fld) set_field(x, ir, fld);
   else if (column_name(c)) PUT(x->field, column_name(c));

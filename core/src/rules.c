@@ -18,7 +18,7 @@ const char *const fw__context_keys[FW_CONTEXT_KEY_COUNT] = {
 
 /* Named groups a rule may use besides context keys: hints for mapping onto the IR. */
 static const char *const hint_names[] = {"model", "method", "path", "status", "expected",
-                                         "actual"};
+                                         "actual", "length"};
 
 int fw__context_key_index(const char *name, size_t len) {
   for (int i = 0; i < FW_CONTEXT_KEY_COUNT; i++) {

@@ -6,6 +6,7 @@
 #include "store_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
@@ -84,8 +85,10 @@ static const char *str_member(const cJSON *o, const char *key) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Counters: numbers parsed from a document, or raw numbers written by this process. */
 static long long int_member(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (cJSON_IsRaw(v)) return strtoll(v->valuestring, NULL, 10);
   return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long long)v->valuedouble : 0;
 }
 

@@ -144,21 +144,38 @@ static fw_status strip_prefixes(fw_classifier *cl, fw_error *err) {
   return FW_OK;
 }
 
+/* Render the JSON value at s; the raw text is kept after it (some rules read the body). */
+static bool render_document(fw_buf *work, const char *s, size_t n, bool whole) {
+  cJSON *doc = whole ? cJSON_ParseWithLength(s, n) : cJSON_ParseWithLengthOpts(s, n, NULL, false);
+  if (!doc) return false;
+  render_json(work, doc, 0);
+  cJSON_Delete(doc);
+  if (work->len) fw_buf_putc(work, '\n');
+  return work->len > 0;
+}
+
+/* Offset of a line (after the first) that opens a JSON object, e.g. {"detail": [...]}. */
+static size_t embedded_json_at(const char *s, size_t n) {
+  for (size_t at = 0; at < n;) {
+    const char *nl = memchr(s + at, '\n', n - at);
+    if (!nl) break;
+    size_t k = (size_t)(nl - s) + 1;
+    while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
+    if (k + 1 < n && s[k] == '{' && s[k + 1] == '"') return k;
+    at = (size_t)(nl - s) + 1;
+  }
+  return (size_t)-1;
+}
+
 fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_error *err) {
   fw_buf_reset(&cl->work);
   size_t i = 0;
   while (i < len && is_space(text[i])) i++;
-  bool rendered = false;
-  if (i < len && (text[i] == '{' || text[i] == '[' || text[i] == '"')) {
-    cJSON *doc = cJSON_ParseWithLength(text + i, len - i);
-    if (doc) {
-      render_json(&cl->work, doc, 0);
-      cJSON_Delete(doc);
-      rendered = cl->work.len > 0;
-      /* keep the raw text after the rendering: some rules look at the body itself */
-      if (cl->work.len) fw_buf_putc(&cl->work, '\n');
-    }
-  }
+  /* a JSON document: the whole text, or a body after a log line ("... 422 Unprocessable
+   * Entity" and then the body) */
+  bool whole = i < len && (text[i] == '{' || text[i] == '[' || text[i] == '"');
+  if (!whole) i = embedded_json_at(text, len);
+  bool rendered = i != (size_t)-1 && render_document(&cl->work, text + i, len - i, whole);
   if (!memchr(text, '\n', len) && fw__find(text, len, "\\n", 2) != (size_t)-1) unescape_into(&cl->work, text, len);
   else fw_buf_append(&cl->work, text, len);
   if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");

@@ -1,0 +1,159 @@
+/*
+ * cmd_enhance.c - `forewarn enhance`: a generation prompt plus the "AVOID THESE KNOWN ISSUES:"
+ * section for one entity, endpoint or schema; optionally records the injected patterns in the
+ * run's manifest for the prevention accounting of the next ingest.
+ */
+#include "args.h"
+#include "store_file.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void enhance_usage(FILE *out) {
+  fputs("usage: forewarn enhance (--entity NAME | --endpoint \"METHOD /path\" | --schema NAME)\n"
+        "                        [--ir IR.json] [--prompt FILE|-] [--store PATH] [--rules FILE]\n"
+        "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
+        "                        [--manifest-out FILE --run-id ID] [--json]\n"
+        "\n"
+        "Print the base prompt followed by the known issues to avoid: at most N patterns\n"
+        "(default 5) seen at least --min-occurrences times (default 2), most frequent first.\n"
+        "Without --prompt the base prompt names the target. --manifest-out appends the injected\n"
+        "pattern ids to the manifest of run ID, for `forewarn ingest --manifest`.\n"
+        "\n"
+        "Example:\n"
+        "  forewarn enhance --entity Product --ir examples/shop/ir.json \\\n"
+        "    --manifest-out .forewarn/manifest-run-2.json --run-id shop-run-2\n",
+        out);
+}
+
+/* Append the injections to the manifest of run_id (created when missing), under a lock. */
+static int append_manifest(const char *path, const char *run_id, const cJSON *injected) {
+  int lock = lock_path(path, true);
+  if (lock < 0) return EXIT_RUNTIME;
+  cJSON *m = NULL;
+  int rc = EXIT_OK;
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    char *text;
+    size_t len;
+    if ((rc = cli_read_file(path, 64u << 20, &text, &len)) == EXIT_OK) {
+      m = cJSON_ParseWithLength(text, len);
+      free(text);
+      const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "run_id");
+      if (!cJSON_IsString(id) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m, "injections"))) {
+        fprintf(stderr, "forewarn enhance: manifest %s is not a manifest (left as it is)\n", path);
+        rc = EXIT_USAGE;
+      } else if (strcmp(id->valuestring, run_id) != 0) {
+        fprintf(stderr, "forewarn enhance: manifest %s is for run '%s', not '%s'\n", path, id->valuestring, run_id);
+        rc = EXIT_USAGE;
+      }
+    }
+  } else {
+    m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "run_id", run_id);
+    cJSON_AddArrayToObject(m, "injections");
+  }
+  if (rc == EXIT_OK) {
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(m, "injections");
+    const cJSON *inj;
+    cJSON_ArrayForEach(inj, injected) {
+      /* the same pattern injected into the same prompt twice is one injection */
+      bool dup = false;
+      const cJSON *e;
+      cJSON_ArrayForEach(e, list) {
+        dup |= cJSON_Compare(e, inj, true);
+      }
+      if (!dup) cJSON_AddItemToArray(list, cJSON_Duplicate(inj, true));
+    }
+    char *text = cJSON_Print(m);
+    int e = text ? atomic_write(path, text, strlen(text)) : ENOMEM;
+    cJSON_free(text);
+    if (e) {
+      fprintf(stderr, "forewarn enhance: cannot write manifest %s: %s\n", path, strerror(e));
+      rc = EXIT_RUNTIME;
+    }
+  }
+  cJSON_Delete(m);
+  close(lock);
+  return rc;
+}
+
+int cmd_enhance(int argc, char **argv) {
+  const char *entity = NULL, *endpoint = NULL, *schema = NULL, *ir_path = NULL, *prompt_path = NULL,
+             *store_opt = NULL, *rules_path = NULL, *manifest_out = NULL, *run_id = NULL;
+  long long max = 5, min = 2, budget = 2000;
+  bool json = false;
+  const cli_option opts[] = {
+      {"--entity", OPT_STRING, &entity},       {"--endpoint", OPT_STRING, &endpoint},
+      {"--schema", OPT_STRING, &schema},       {"--ir", OPT_STRING, &ir_path},
+      {"--prompt", OPT_STRING, &prompt_path},  {"--store", OPT_STRING, &store_opt},
+      {"--rules", OPT_STRING, &rules_path},    {"--manifest-out", OPT_STRING, &manifest_out},
+      {"--run-id", OPT_STRING, &run_id},       {"--max-patterns", OPT_NUMBER, &max},
+      {"--min-occurrences", OPT_NUMBER, &min}, {"--budget", OPT_NUMBER, &budget},
+      {"--json", OPT_FLAG, &json}};
+  int rc = parse_options(argc, argv, "enhance", opts, sizeof opts / sizeof *opts, enhance_usage, NULL);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  int scopes = (entity != NULL) + (endpoint != NULL) + (schema != NULL);
+  if (scopes != 1) {
+    fprintf(stderr, "forewarn enhance: give exactly one of --entity, --endpoint, --schema\n");
+    return EXIT_USAGE;
+  }
+  if ((manifest_out != NULL) != (run_id != NULL)) {
+    fprintf(stderr, "forewarn enhance: --manifest-out and --run-id go together\n");
+    return EXIT_USAGE;
+  }
+  fw_rules *rules = NULL;
+  fw_ir *ir = NULL;
+  char *prompt = NULL, *out = NULL;
+  size_t prompt_len = 0;
+  fw_error err;
+  if ((rc = cli_load_rules(rules_path, &rules)) != EXIT_OK) goto done;
+  if (ir_path && (rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
+  const char *scope = entity ? "entity" : endpoint ? "endpoint" : "schema";
+  const char *target = entity ? entity : endpoint ? endpoint : schema;
+  if (prompt_path) {
+    if ((rc = cli_read_file(prompt_path, 16u << 20, &prompt, &prompt_len)) != EXIT_OK) goto done;
+  } else {
+    char base[600];
+    snprintf(base, sizeof base, entity ? "Generate the SQLAlchemy model and Pydantic schemas for the %s entity."
+                                : endpoint ? "Generate the FastAPI endpoint %s."
+                                           : "Generate the Pydantic schema %s.", target);
+    prompt = strdup(base);
+    prompt_len = strlen(base);
+  }
+  file_store fs;
+  if ((rc = file_store_open(file_store_path(store_opt), false, &fs)) != EXIT_OK) goto done;
+  fw_enhance_options o = {0};
+  o.scope = scope;
+  o.target = target;
+  o.ir = ir;
+  o.rules = rules;
+  o.max_patterns = (size_t)max;
+  o.min_occurrences = min;
+  o.budget = (size_t)budget;
+  fw_status st = fw_enhance(fs.mem, prompt, prompt_len, &o, &out, &err);
+  file_store_close(&fs);
+  if (st != FW_OK) {
+    cli_report("enhance", &err);
+    rc = cli_exit_for(st);
+    goto done;
+  }
+  cJSON *r = cJSON_Parse(out);
+  if (manifest_out)
+    rc = append_manifest(manifest_out, run_id, cJSON_GetObjectItemCaseSensitive(r, "injected"));
+  if (rc == EXIT_OK) {
+    if (json) puts(out);
+    else fputs(cJSON_GetObjectItemCaseSensitive(r, "prompt")->valuestring, stdout);
+  }
+  cJSON_Delete(r);
+done:
+  fw_free(out);
+  free(prompt);
+  fw_ir_free(ir);
+  fw_rules_free(rules);
+  return rc;
+}

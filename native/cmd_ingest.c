@@ -1,0 +1,113 @@
+/*
+ * cmd_ingest.c - `forewarn ingest`: the feedback collector on one smoke run. Classification runs
+ * before the store is locked; the lock covers only load, apply and the atomic save, so parallel
+ * CI jobs serialise briefly and lose no increment.
+ */
+#include "args.h"
+#include "store_file.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void ingest_usage(FILE *out) {
+  fputs("usage: forewarn ingest --smoke SMOKE.json --ir IR.json [--manifest MANIFEST.json]\n"
+        "                       [--store PATH] [--rules FILE] [--json]\n"
+        "\n"
+        "Classify one smoke run's violations (matched with their stack traces) into anti-patterns\n"
+        "and store them: new ones with occurrence_count 1, known ones counted again. With the\n"
+        "manifest of the prompts that produced this run, injected patterns that did not recur are\n"
+        "counted as prevented. Ingesting the same run_id again changes nothing.\n"
+        "\n"
+        "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json)\n"
+        "  --json         print the FeedbackProcessingResult as JSON\n"
+        "\n"
+        "Example:\n"
+        "  forewarn ingest --smoke examples/shop/runs/run-1.json --ir examples/shop/ir.json\n",
+        out);
+}
+
+static long long count_of(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+/* The seed's summary line, then what the prevention accounting found. */
+static void print_summary(const char *result, const char *path) {
+  cJSON *r = cJSON_Parse(result);
+  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "already_ingested"))) {
+    printf("Run already ingested: nothing changed in %s\n", path);
+  } else {
+    long long prevented = count_of(r, "prevented"), recurred = count_of(r, "not_prevented");
+    printf("Generation feedback: %lld new, %lld updated anti-patterns, %d unclassifiable\n",
+           count_of(r, "patterns_created"), count_of(r, "patterns_updated"),
+           cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "unclassifiable_errors")));
+    if (prevented + recurred)
+      printf("Prevention: %lld of %lld injected warnings held, %lld recurred\n", prevented,
+             prevented + recurred, recurred);
+  }
+  cJSON_Delete(r);
+}
+
+int cmd_ingest(int argc, char **argv) {
+  const char *smoke_path = NULL, *ir_path = NULL, *manifest_path = NULL, *store_opt = NULL,
+             *rules_path = NULL;
+  bool json = false;
+  const cli_option opts[] = {{"--smoke", OPT_STRING, &smoke_path}, {"--ir", OPT_STRING, &ir_path},
+                             {"--manifest", OPT_STRING, &manifest_path}, {"--store", OPT_STRING, &store_opt},
+                             {"--rules", OPT_STRING, &rules_path}, {"--json", OPT_FLAG, &json}};
+  int rc = parse_options(argc, argv, "ingest", opts, sizeof opts / sizeof *opts, ingest_usage, NULL);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  if (!smoke_path || !ir_path) {
+    fprintf(stderr, "forewarn ingest: --smoke and --ir are required\n");
+    ingest_usage(stderr);
+    return EXIT_USAGE;
+  }
+  fw_rules *rules = NULL;
+  fw_ir *ir = NULL;
+  fw_classifier *cl = NULL;
+  char *smoke = NULL, *manifest = NULL, *changeset = NULL, *result = NULL;
+  size_t smoke_len = 0, manifest_len = 0;
+  fw_error err;
+  if ((rc = cli_load_rules(rules_path, &rules)) != EXIT_OK) goto done;
+  if ((rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
+  if ((rc = cli_read_file(smoke_path, 256u << 20, &smoke, &smoke_len)) != EXIT_OK) goto done;
+  if (manifest_path && (rc = cli_read_file(manifest_path, 64u << 20, &manifest, &manifest_len)) != EXIT_OK) goto done;
+  if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
+    cli_report("classifier", &err);
+    rc = EXIT_RUNTIME;
+    goto done;
+  }
+  fw_status st = fw_collect(cl, smoke, smoke_len, ir, manifest, manifest_len, cli_now(), &changeset, &err);
+  if (st != FW_OK) {
+    cli_report("ingest", &err);
+    rc = cli_exit_for(st);
+    goto done;
+  }
+  file_store fs;
+  const char *path = file_store_path(store_opt);
+  if ((rc = file_store_open(path, true, &fs)) != EXIT_OK) goto done;
+  st = fw_store_apply(fs.mem, changeset, strlen(changeset), &result, &err);
+  if (st != FW_OK) {
+    cli_report("store", &err);
+    rc = EXIT_RUNTIME;
+  } else if (!strstr(result, "\"already_ingested\":true")) {
+    rc = file_store_save(&fs);
+  }
+  file_store_close(&fs);
+  if (rc != EXIT_OK) goto done;
+  if (json) {
+    puts(result);
+  } else {
+    print_summary(result, path);
+  }
+done:
+  fw_free(result);
+  fw_free(changeset);
+  free(smoke);
+  free(manifest);
+  fw_classifier_free(cl);
+  fw_ir_free(ir);
+  fw_rules_free(rules);
+  return rc;
+}

@@ -1,0 +1,123 @@
+/*
+ * cmd_stats.c - `forewarn stats` (per-run history and totals: the seed's success metrics) and
+ * `forewarn patterns` (what the store holds, every field). --json for machines, tables for people.
+ */
+#include "args.h"
+#include "store_file.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void stats_usage(FILE *out) {
+  fputs("usage: forewarn stats [--store PATH] [--json]\n"
+        "\n"
+        "Per ingested run: violations, classified, new patterns, repeated errors (a known pattern\n"
+        "recurring), injected warnings, prevented, prevention rate; then the store's totals.\n",
+        out);
+}
+
+static void patterns_usage(FILE *out) {
+  fputs("usage: forewarn patterns [--store PATH] [--json] [--unclassified]\n"
+        "\n"
+        "List the stored anti-patterns (every field, counters, prevention_rate, first/last seen),\n"
+        "or with --unclassified the errors no rule classified, grouped by message template.\n",
+        out);
+}
+
+static long long n_of(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+static double d_of(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+static const char *s_of(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Open the store for reading and run one query; prints JSON or hands the parsed result over. */
+static int read_store(const char *store_opt, bool unclassified, bool stats, char **out) {
+  file_store fs;
+  int rc = file_store_open(file_store_path(store_opt), false, &fs);
+  if (rc) return rc;
+  fw_error err;
+  fw_status st = stats ? fw_store_stats(fs.mem, out, &err) : fw_store_list(fs.mem, unclassified, out, &err);
+  file_store_close(&fs);
+  if (st != FW_OK) {
+    cli_report("store", &err);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+int cmd_stats(int argc, char **argv) {
+  const char *store_opt = NULL;
+  bool json = false;
+  const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--json", OPT_FLAG, &json}};
+  int rc = parse_options(argc, argv, "stats", opts, 2, stats_usage, NULL);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  char *out = NULL;
+  if ((rc = read_store(store_opt, false, true, &out)) != EXIT_OK) return rc;
+  if (json) {
+    puts(out);
+    fw_free(out);
+    return EXIT_OK;
+  }
+  cJSON *doc = cJSON_Parse(out);
+  fw_free(out);
+  printf("%-16s %10s %10s %8s %9s %9s %10s %11s\n", "run", "violations", "classified", "new",
+         "repeated", "injected", "prevented", "prevention");
+  const cJSON *r;
+  cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "runs")) {
+    printf("%-16.16s %10lld %10lld %8lld %9lld %9lld %10lld %10.1f%%\n", s_of(r, "run_id"),
+           n_of(r, "violations"), n_of(r, "classified"), n_of(r, "new_patterns"),
+           n_of(r, "repeated_errors"), n_of(r, "injected"), n_of(r, "prevented"),
+           100.0 * d_of(r, "prevention_rate"));
+  }
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "totals");
+  const char *first = s_of(t, "first_prevention_run");
+  printf("\nstore: %lld runs, %lld anti-patterns (+%lld general), %lld occurrences, %lld prevented, "
+         "prevention rate %.1f%%, %lld unclassified errors in %lld groups, first prevention: %s\n",
+         n_of(t, "runs"), n_of(t, "patterns"), n_of(t, "general_patterns"), n_of(t, "occurrences"),
+         n_of(t, "prevented"), 100.0 * d_of(t, "prevention_rate"), n_of(t, "unclassified_errors"),
+         n_of(t, "unclassified_groups"), *first ? first : "none yet");
+  cJSON_Delete(doc);
+  return EXIT_OK;
+}
+
+int cmd_patterns(int argc, char **argv) {
+  const char *store_opt = NULL;
+  bool json = false, unclassified = false;
+  const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--json", OPT_FLAG, &json},
+                             {"--unclassified", OPT_FLAG, &unclassified}};
+  int rc = parse_options(argc, argv, "patterns", opts, 3, patterns_usage, NULL);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  char *out = NULL;
+  if ((rc = read_store(store_opt, unclassified, false, &out)) != EXIT_OK) return rc;
+  if (json) {
+    puts(out);
+    fw_free(out);
+    return EXIT_OK;
+  }
+  cJSON *arr = cJSON_Parse(out);
+  fw_free(out);
+  const cJSON *p;
+  cJSON_ArrayForEach(p, arr) {
+    if (unclassified) {
+      printf("%s  x%lld  %s  (%s .. %s)\n    %s\n", s_of(p, "template_id"), n_of(p, "count"),
+             s_of(p, "exception_class"), s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "message_template"));
+      continue;
+    }
+    printf("%s  %-26s %-14s %-22s %-24s occurrences %lld, prevented %lld (%.0f%%), injected %lld\n"
+           "    %s  first %s  last %s\n    %s\n",
+           s_of(p, "pattern_id"), s_of(p, "category"), s_of(p, "entity_pattern"), s_of(p, "field_pattern"),
+           s_of(p, "endpoint_pattern"), n_of(p, "occurrence_count"), n_of(p, "times_prevented"),
+           100.0 * d_of(p, "prevention_rate"), n_of(p, "times_injected"), s_of(p, "exception_class"),
+           s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "remediation"));
+  }
+  cJSON_Delete(arr);
+  return EXIT_OK;
+}

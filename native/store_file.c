@@ -1,0 +1,157 @@
+/* store_file.c - see store_file.h. */
+#include "store_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *file_store_path(const char *option) {
+  if (option && *option) return option;
+  const char *env = getenv("FOREWARN_STORE");
+  if (env && *env) return env;
+  return ".forewarn/patterns.json";
+}
+
+/* mkdir -p of the folder holding path. */
+static int make_parent(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir) return 0;
+  *slash = '\0';
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) return errno;
+    *p = '/';
+  }
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST) return errno;
+  return 0;
+}
+
+int lock_path(const char *path, bool exclusive) {
+  int e = make_parent(path);
+  if (e) {
+    fprintf(stderr, "forewarn: cannot create the folder of %s: %s\n", path, strerror(e));
+    return -1;
+  }
+  char lock[4200];
+  snprintf(lock, sizeof lock, "%s.lock", path);
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    fprintf(stderr, "forewarn: cannot open lock file %s: %s\n", lock, strerror(errno));
+    return -1;
+  }
+  while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+    if (errno == EINTR) continue;
+    fprintf(stderr, "forewarn: cannot lock %s: %s\n", lock, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int atomic_write(const char *path, const char *data, size_t len) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  size_t off = 0;
+  while (off < len) {
+    ssize_t n = write(fd, data + off, len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      close(fd);
+      unlink(tmp);
+      return e;
+    }
+    off += (size_t)n;
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int e = errno;
+    unlink(tmp);
+    return e;
+  }
+  if (rename(tmp, path) != 0) {
+    int e = errno;
+    unlink(tmp);
+    return e;
+  }
+  /* the rename itself must reach the disk */
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return 0;
+}
+
+int file_store_open(const char *path, bool write, file_store *fs) {
+  memset(fs, 0, sizeof *fs);
+  fs->lock_fd = -1;
+  snprintf(fs->path, sizeof fs->path, "%s", path);
+  fw_error err;
+  if (fw_store_new(&fs->mem, &err) != FW_OK) {
+    cli_report("store", &err);
+    return EXIT_RUNTIME;
+  }
+  fs->lock_fd = lock_path(path, write);
+  if (fs->lock_fd < 0) {
+    file_store_close(fs);
+    return EXIT_RUNTIME;
+  }
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    if (errno == ENOENT) return EXIT_OK; /* a new store */
+    fprintf(stderr, "forewarn: cannot read store %s: %s\n", path, strerror(errno));
+    file_store_close(fs);
+    return EXIT_RUNTIME;
+  }
+  char *text;
+  size_t len;
+  int rc = cli_read_file(path, (size_t)1 << 34, &text, &len);
+  if (rc) {
+    file_store_close(fs);
+    return EXIT_RUNTIME;
+  }
+  fw_status s = len ? fw_store_load(fs->mem, text, len, &err) : FW_OK;
+  free(text);
+  if (s != FW_OK) {
+    fprintf(stderr, "forewarn: store %s is corrupt (%s); it was left as it is\n", path, err.message);
+    file_store_close(fs);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+int file_store_save(file_store *fs) {
+  char *json = NULL;
+  fw_error err;
+  if (fw_store_to_json(fs->mem, &json, &err) != FW_OK) {
+    cli_report("store", &err);
+    return EXIT_RUNTIME;
+  }
+  int e = atomic_write(fs->path, json, strlen(json));
+  fw_free(json);
+  if (e) {
+    fprintf(stderr, "forewarn: cannot write store %s: %s (the previous version is intact)\n", fs->path, strerror(e));
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+void file_store_close(file_store *fs) {
+  fw_store_free(fs->mem);
+  fs->mem = NULL;
+  if (fs->lock_fd >= 0) close(fs->lock_fd); /* releases the lock */
+  fs->lock_fd = -1;
+}

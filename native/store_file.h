@@ -1,0 +1,35 @@
+/*
+ * store_file.h - the embedded default store: one JSON document per store, read and written
+ * under an advisory lock (flock on PATH.lock), replaced crash-safely (temp file, fsync, rename,
+ * fsync of the folder). A killed writer leaves the old or the new document, never a torn one.
+ */
+#ifndef FW_STORE_FILE_H
+#define FW_STORE_FILE_H
+
+#include "cli.h"
+
+typedef struct file_store {
+  char path[4096];
+  int lock_fd;
+  fw_store *mem;
+} file_store;
+
+/* Where the store lives: --store, else FOREWARN_STORE, else .forewarn/patterns.json. */
+const char *file_store_path(const char *option);
+
+/* Open and lock (exclusive for writers, shared for readers), then load. A missing file is an
+ * empty store; a corrupt one is an error and is left untouched. Returns an exit code. */
+int file_store_open(const char *path, bool write, file_store *fs);
+
+/* Write the store document atomically. Returns an exit code. */
+int file_store_save(file_store *fs);
+
+void file_store_close(file_store *fs);
+
+/* Write data to path atomically (temp + fsync + rename + fsync dir). 0 or errno. */
+int atomic_write(const char *path, const char *data, size_t len);
+
+/* Hold an exclusive advisory lock on PATH.lock; returns the fd or -1 (message printed). */
+int lock_path(const char *path, bool exclusive);
+
+#endif
