@@ -40,8 +40,7 @@ DEFAULT_PACK = os.path.join(HERE, "..", "core", "rules", "default.json")
 
 CONTEXT_KEYS = ("table", "column", "constraint", "field", "loc", "module", "name", "attribute",
                 "object_type", "value")
-HINT_NAMES = ("model", "method", "path", "status")
-ALLOWED_GROUPS = set(CONTEXT_KEYS) | {"model", "method", "path", "status", "expected", "actual"}
+HINT_NAMES = ("model", "method", "path", "status", "length")  # the core validates group names
 
 CLASS_MAX = 159          # FW_CLASS_MAX - 1
 MAX_EXCEPTIONS = 32
@@ -65,12 +64,14 @@ class Unsupported(ValueError):
     pass
 
 
-_VERB = re.compile(r"\(\*(?:MARK)?:[^)]*\)|\(\*(?:PRUNE|SKIP|THEN)(?::[^)]*)?\)")
+_MARK = re.compile(r"\(\*(?:MARK)?:([^)]*)\)")
 
 
-def pcre_to_python(src):
+def pcre_to_python(src, marks=None):
     """Translate one PCRE2 pattern to Python `re` syntax. Returns (pattern, groups) where groups
-    maps each PCRE group name to its Python names in pattern order."""
+    maps each PCRE group name to its Python names in pattern order. (*MARK:x) verbs are dropped,
+    or, when a `marks` list is given, become empty groups named __markN with marks[N] = x: the
+    group of the last mark passed is then the match's lastgroup."""
     out = []
     groups = {}
     i, n = 0, len(src)
@@ -156,9 +157,15 @@ def pcre_to_python(src):
             i += 3
             continue
         if src.startswith("(*", i):
-            m = _VERB.match(src, i)
-            if m:  # backtracking-control verbs only steer PCRE2; the matches they allow are kept
+            m = _MARK.match(src, i)
+            if m:
+                if marks is not None:
+                    out.append("(?P<__mark%d>)" % len(marks))
+                    marks.append(m.group(1))
                 i = m.end()
+                continue
+            if src.startswith("(*UTF)", i):  # the core compiles with PCRE2_UTF anyway
+                i += 6
                 continue
             if src.startswith(("(*FAIL)", "(*F)"), i):
                 out.append("(?!)")
@@ -263,26 +270,30 @@ def split_alternatives(src):
     return alts
 
 
-def count_captures(py):
-    """Capturing groups in a Python pattern."""
-    return re.compile(py).groups
-
-
 def translate_branch_reset(src):
-    """`FLAGS(?|A|B|...)` -> a Python pattern with one group per alternative wrapping it, plus
-    for each alternative its (*MARK) name and its group numbers in the Python pattern."""
+    """`FLAGS(?|A|B|...)` -> a Python pattern with each alternative in a group of its own, and for
+    each alternative the number of its first inner group: a branch reset numbers every
+    alternative's groups from the same number, which Python cannot, so the caller finds the
+    alternative that matched (the wrapper group that closed last, m.lastindex) and reads its groups
+    from there. (*MARK) names become groups too (see pcre_to_python)."""
     m = re.match(r"((?:\(\?[a-z]+\))*)\(\?\|(.*)\)$", src, re.S)
     if not m:
         raise Unsupported("not a branch reset")
-    parts, alts, base = [], [], 0
-    for k, alt in enumerate(split_alternatives(m.group(2))):
-        marks = re.findall(r"\(\*(?:MARK)?:([^)]*)\)", alt)
-        py, _ = pcre_to_python(alt)
-        n = count_captures(py)
-        parts.append("(?P<alt%d>%s)" % (k, py))
-        alts.append((marks[-1] if marks else None, base + 2, n))  # groups after the wrapper
-        base += n + 1
-    return m.group(1) + "|".join(parts), alts
+    parts, first_inner, marks, base = [], {}, [], 0
+    for alt in split_alternatives(m.group(2)):
+        py, _ = pcre_to_python(alt, marks)
+        parts.append("(%s)" % py)
+        first_inner[base + 1] = base + 2
+        base += 1 + re.compile(py).groups
+    return m.group(1) + "|".join(parts), first_inner, marks
+
+
+def translate_marks(src):
+    """A pattern whose (*MARK) names are read back: the marks as named empty groups, branch resets
+    as plain groups (no numbered group is read). Returns (regex, {group name: mark})."""
+    marks = []
+    py, _ = pcre_to_python(src, marks)
+    return re.compile(py, re.ASCII), {"__mark%d" % k: name for k, name in enumerate(marks)}
 
 
 def load_core_patterns():
@@ -294,16 +305,23 @@ def load_core_patterns():
         pass
     exc = c_string_constant(source, "exception_line_pattern") or EXCEPTION_LINE_PCRE
     norm = c_string_constant(source, "fw__normalizer_pattern") or NORMALIZER_PCRE
-    exc_py, exc_alts = translate_branch_reset(exc)
-    norm_py, norm_alts = translate_branch_reset(norm)
-    return (re.compile(exc_py, re.ASCII), exc_alts,
-            re.compile(norm_py, re.ASCII), {"alt%d" % k: a[0] or "var" for k, a in enumerate(norm_alts)})
+    exc_py, exc_first, _ = translate_branch_reset(exc)
+    return (re.compile(exc_py, re.ASCII), exc_first) + translate_marks(norm)
 
 
-EXCEPTION_LINE, EXCEPTION_ALTS, NORMALIZER, MARK_OF = load_core_patterns()
-EXCEPTION_ALT_BY_GROUP = {}
-for _k, (_mark, _first, _n) in enumerate(EXCEPTION_ALTS):
-    EXCEPTION_ALT_BY_GROUP[_first - 1] = _first  # wrapper group number -> first inner group
+EXCEPTION_LINE, EXCEPTION_ALT_BY_GROUP, NORMALIZER, MARK_OF = load_core_patterns()
+
+
+def mark_of(m):
+    """The (*MARK) name of a normaliser match: the last mark group passed."""
+    name = m.lastgroup
+    if name in MARK_OF:
+        return MARK_OF[name]
+    last = None
+    for g, mark in MARK_OF.items():  # a capturing group closed after the mark
+        if m.start(g) >= 0 and (last is None or m.start(g) >= last[0]):
+            last = (m.start(g), mark)
+    return last[1] if last else "var"
 
 PLACEHOLDER_REGEX = {
     "num": r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?",
@@ -358,9 +376,6 @@ class Pack:
             rule.message, rule.mgroups = (compile_pcre(r["message"], rule.id)
                                           if "message" in r else (None, {}))
             rule.exception = compile_pcre(r["exception"], rule.id)[0] if "exception" in r else None
-            for name in rule.mgroups:
-                if name not in ALLOWED_GROUPS:
-                    raise ValueError("rule %s: named group %s is not a context key" % (rule.id, name))
             self.rules.append(rule)
         prefixes = doc.get("log_prefixes") or []
         self.log_prefix = (compile_pcre("(?m)^(?:" + "|".join("(?:%s)" % p for p in prefixes) + ")",
@@ -772,8 +787,7 @@ def normalize(message):
         ms, me = m.span()
         if ms > at:
             in_space = literal(s[at:ms], in_space)
-        mark = m.lastgroup
-        mark = MARK_OF.get(mark, mark)
+        mark = mark_of(m)
         tpl.append("<%s>" % mark)
         rx.append(PLACEHOLDER_REGEX.get(mark, r"\S+"))
         in_space = False
