@@ -231,7 +231,7 @@ fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err
   fw_store *fresh = NULL;
   if (st == FW_OK) st = fw_store_new(&fresh, err);
   size_t i = 0;
-  while (st == FW_OK && cJSON_GetArraySize(patterns) > 0) {
+  while (st == FW_OK && patterns->child) {
     cJSON *p = cJSON_DetachItemViaPointer(patterns, patterns->child);
     char path[64];
     snprintf(path, sizeof path, "$.patterns[%zu]", i++);
