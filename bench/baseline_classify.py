@@ -480,12 +480,31 @@ def render_json(out, doc, depth):
         render_json(out, errors, depth + 1)
 
 
+def embedded_json_at(text):
+    """Offset of a line (after the first) that opens a JSON object, e.g. {"detail": [...]}."""
+    at, n = 0, len(text)
+    while at < n:
+        nl = text.find("\n", at)
+        if nl < 0:
+            break
+        k = nl + 1
+        while k < n and text[k] in " \t":
+            k += 1
+        if k + 1 < n and text[k] == "{" and text[k + 1] == '"':
+            return k
+        at = nl + 1
+    return -1
+
+
 def prepare_text(pack, text):
     out = []
     i, n = 0, len(text)
     while i < n and text[i] in SP:
         i += 1
-    if i < n and text[i] in '{["':
+    # a JSON document: the whole text, or a body after a log line; trailing text is allowed
+    if not (i < n and text[i] in '{["'):
+        i = embedded_json_at(text)
+    if i >= 0:
         try:
             doc, _ = _decoder.raw_decode(text, i)
         except ValueError:
@@ -494,12 +513,13 @@ def prepare_text(pack, text):
             render_json(out, doc, 0)
             if out:
                 out.append("\n")
+    rendered = bool(out)
     if "\n" not in text and "\\n" in text:
         out.append(UNESCAPE.sub(lambda m: UNESCAPE_MAP[m.group(1)], text))
     else:
         out.append(text)
     work = "".join(out)
-    if SURROGATE.search(work):  # decoded \u escapes that are not valid text
+    if rendered and SURROGATE.search(work):  # decoded \u escapes that are not valid text
         work = text
     return strip_prefixes(pack, work)
 
@@ -1040,7 +1060,7 @@ def render_template(c, tpl):
         if name == "table":
             return x["table"] or ctx.get("table") or "items"
         if name == "field":
-            return x["field"] or "field"
+            return x["field"] or "<field>"
         if name == "column":
             return ctx.get("column") or x["field"] or "column"
         if name == "py_type":

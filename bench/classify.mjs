@@ -10,7 +10,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -185,6 +185,24 @@ function jitInfo(bin, python) {
   return { pcre2: `${m[1]} (${version.join(' ')})`, jit: jit === '1' };
 }
 
+// Share of all CPUs busy over one second (Linux /proc/stat), measured while this script idles.
+async function machineBusy() {
+  const sample = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3] + (f[4] || 0), total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const a = sample();
+  if (!a) return null;
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = sample();
+  const total = b.total - a.total;
+  return total > 0 ? 1 - (b.idle - a.idle) / total : null;
+}
+
 const fmt = (n, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
@@ -194,6 +212,12 @@ async function main() {
     throw new Error(`${o.bin} not found: build it first with\n  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build`);
   }
   mkdirSync(o.out, { recursive: true });
+  const loadBefore = loadavg()[0];
+  const busyBefore = await machineBusy();
+  if (busyBefore !== null && busyBefore > 0.1) {
+    log(`note: other processes kept ${(100 * busyBefore).toFixed(0)} % of the ${cpus().length} CPUs busy just before ` +
+        'the run: figures (the multi-threaded one most) will be low and noisy');
+  }
   const baseline = join(here, 'baseline_classify.py');
   const fixedNow = { FOREWARN_NOW: '2020-01-01T00:00:00Z' }; // same timestamps in both outputs
 
@@ -274,6 +298,7 @@ async function main() {
     benchmark: 'classify',
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, kernel: release(), node: process.version,
+      load_average_1m: { before: loadBefore, after: loadavg()[0] }, busy_before: busyBefore,
       python: probe(o.python, ['--version']), ...jitInfo(o.bin, o.python) },
     command: `node bench/classify.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     input: { path: inputPath, bytes: input.bytes, records: input.records, corpus: o.corpus },
