@@ -156,7 +156,7 @@ int main(int argc, char **argv) {
   const cJSON *arr = cJSON_GetObjectItemCaseSensitive(parsed, "patterns");
   double *lat = malloc(sizeof *lat * (size_t)queries), *naive = malloc(sizeof *naive * (size_t)queries);
   hit *hits = malloc(sizeof *hits * 1000);
-  long injected = 0;
+  long injected = 0, naive_queries = queries < 300 ? queries : 300;
   for (long q = 0; q < queries; q++) {
     char entity[64];
     snprintf(entity, sizeof entity, "Entity%ld", (q * 7) % (npatterns / 100 > 0 ? npatterns / 100 : 1));
@@ -174,12 +174,14 @@ int main(int argc, char **argv) {
     }
     injected += strstr(out, "\"injected\":[{") != NULL;
     fw_free(out);
-    a = now_s();
-    naive_select(arr, entity, hits, 1000);
-    naive[q] = now_s() - a;
+    if (q < naive_queries) { /* the baseline is slow: a sample of the same queries */
+      a = now_s();
+      naive_select(arr, entity, hits, 1000);
+      naive[q] = now_s() - a;
+    }
   }
   qsort(lat, (size_t)queries, sizeof *lat, cmp_double);
-  qsort(naive, (size_t)queries, sizeof *naive, cmp_double);
+  qsort(naive, (size_t)naive_queries, sizeof *naive, cmp_double);
   /* ingest: one run of `violations` violations through collect + apply + serialise */
   char *smoke = make_smoke(violations);
   fw_classifier *cl = NULL;
@@ -196,14 +198,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ingest: %s\n", err.message);
     return 1;
   }
-  size_t qi = (size_t)queries;
+  size_t qi = (size_t)queries, nq = (size_t)naive_queries;
   printf("{\"patterns\": %ld, \"load_ms\": %.1f, \"enhance_queries\": %ld, \"queries_with_warnings\": %ld,"
          " \"enhance_median_us\": %.1f, \"enhance_p99_us\": %.1f, \"naive_median_us\": %.1f,"
          " \"naive_p99_us\": %.1f, \"speedup_p99\": %.1f, \"ingest_violations\": %ld,"
          " \"ingest_collect_ms\": %.1f, \"ingest_apply_ms\": %.1f, \"ingest_total_ms\": %.1f,"
          " \"store_bytes\": %zu, \"ingest_violations_per_s\": %.0f}\n",
          npatterns, load_s * 1e3, queries, injected, lat[qi / 2] * 1e6, lat[qi * 99 / 100] * 1e6,
-         naive[qi / 2] * 1e6, naive[qi * 99 / 100] * 1e6, naive[qi * 99 / 100] / lat[qi * 99 / 100],
+         naive[nq / 2] * 1e6, naive[nq * 99 / 100] * 1e6, naive[nq * 99 / 100] / lat[qi * 99 / 100],
          violations, collect_s * 1e3, apply_s * 1e3, ingest_s * 1e3, strlen(saved),
          (double)violations / ingest_s);
   fw_free(saved);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "json_out.h"
+#include "strmap.h"
 
 static const char *str_of(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -133,6 +134,13 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   bool *used = ntrace ? fw_malloc(sizeof *used * ntrace) : NULL;
   if ((nviol && !obs) || (ntrace && !used)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   if (used) memset(used, 0, sizeof *used * ntrace);
+  const cJSON **trace_items = ntrace ? fw_malloc(sizeof *trace_items * ntrace) : NULL;
+  if (ntrace && !trace_items) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  size_t nt = 0;
+  const cJSON *ti;
+  if (trace_items) cJSON_ArrayForEach(ti, traces) trace_items[nt++] = ti;
+  fw_strmap cursor;
+  fw_strmap_init(&cursor);
   size_t nobs = 0;
   cJSON *cs = cJSON_CreateObject(), *unc = cJSON_CreateArray(), *msgs = cJSON_CreateArray();
   fw_buf text;
@@ -140,15 +148,19 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   const cJSON *v;
   if (st == FW_OK) cJSON_ArrayForEach(v, violations) {
     const char *endpoint = str_of(v, "endpoint");
-    /* the next unused trace of the same endpoint: several failures per endpoint keep order */
+    /* the next unused trace of the same endpoint: several failures per endpoint keep order;
+     * a cursor per endpoint keeps this linear in the number of traces */
     const char *trace = NULL;
-    for (size_t t = 0; t < ntrace && !trace; t++) {
-      const cJSON *tr = cJSON_GetArrayItem(traces, (int)t);
-      if (!used[t] && strcmp(str_of(tr, "endpoint"), endpoint) == 0) {
+    size_t from = fw_strmap_get(&cursor, endpoint);
+    for (size_t t = from == (size_t)-1 ? 0 : from; t < ntrace && !trace; t++) {
+      if (!used[t] && strcmp(str_of(trace_items[t], "endpoint"), endpoint) == 0) {
         used[t] = true;
-        trace = str_of(tr, "traceback");
+        trace = str_of(trace_items[t], "traceback");
+        if (!fw_strmap_put(&cursor, endpoint, t + 1)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
       }
     }
+    if (!trace && !fw_strmap_put(&cursor, endpoint, ntrace)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    if (st != FW_OK) break;
     fw_classify_options opts = {0};
     opts.ir = ir;
     opts.endpoint = endpoint;
@@ -267,6 +279,8 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   cJSON_Delete(cs);
   fw_free(obs);
   fw_free(used);
+  fw_free(trace_items);
+  fw_strmap_free(&cursor);
   cJSON_Delete(smoke);
   cJSON_Delete(manifest);
   return st;

@@ -185,6 +185,37 @@ cJSON *fw__pattern_json(const fw_pattern *p) {
   return o;
 }
 
+/* Write a counter into a pattern's document, in place when it is already a number. */
+static bool set_number(cJSON *doc, const char *key, double value) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
+  if (cJSON_IsNumber(v)) {
+    cJSON_SetNumberValue(v, value);
+    return true;
+  }
+  cJSON *n = cJSON_CreateNumber(value);
+  if (!n) return false;
+  if (v) return cJSON_ReplaceItemInObjectCaseSensitive(doc, key, n);
+  if (cJSON_AddItemToObject(doc, key, n)) return true;
+  cJSON_Delete(n);
+  return false;
+}
+
+static bool refresh_counters(fw_pattern *p) {
+  /* prevention_rate rounded to 4 places, as fw__pattern_json prints it */
+  double rate = (double)(long long)(fw__prevention_rate(p->occurrence_count, p->times_prevented) * 10000.0 + 0.5) / 10000.0;
+  bool ok = set_number(p->doc, "occurrence_count", (double)p->occurrence_count) &&
+            set_number(p->doc, "times_prevented", (double)p->times_prevented) &&
+            set_number(p->doc, "times_injected", (double)p->times_injected) &&
+            set_number(p->doc, "times_recurred_after_injection", (double)p->times_recurred_injected) &&
+            set_number(p->doc, "prevention_rate", rate);
+  cJSON *seen = cJSON_GetObjectItemCaseSensitive(p->doc, "last_seen");
+  if (ok && cJSON_IsString(seen) && strcmp(seen->valuestring, p->last_seen) != 0) {
+    cJSON *fresh = cJSON_CreateString(p->last_seen);
+    ok = fresh && cJSON_ReplaceItemInObjectCaseSensitive(p->doc, "last_seen", fresh);
+  }
+  return ok;
+}
+
 static fw_status index_array(cJSON *arr, const char *key, fw_strmap *map, const char *what,
                              fw_error *err) {
   size_t i = 0;
@@ -274,10 +305,10 @@ fw_status fw_store_to_json(const fw_store *s, char **out, fw_error *err) {
   cJSON *arr = cJSON_CreateArray();
   fw__json_add(doc, "patterns", arr);
   bool ok = doc && arr;
+  /* counters are refreshed in each pattern's own document, which the output only references:
+   * a store of 100 000 patterns is printed without copying them */
   for (size_t i = 0; ok && i < s->npatterns; i++) {
-    cJSON *p = fw__pattern_json(&s->patterns[i]);
-    ok = p && cJSON_AddItemToArray(arr, p);
-    if (!ok) cJSON_Delete(p);
+    ok = refresh_counters((fw_pattern *)&s->patterns[i]) && cJSON_AddItemReferenceToArray(arr, s->patterns[i].doc);
   }
   cJSON *unc = ok ? cJSON_Duplicate(s->unclassified, true) : NULL;
   cJSON *runs = ok ? cJSON_Duplicate(s->runs, true) : NULL;
