@@ -231,12 +231,13 @@ static void find_hints(fw_classifier *cl, fw_classification *c) {
   }
 }
 
-static fw_status check_input(const char *text, size_t len, size_t max, fw_error *err) {
+static fw_status check_input(const char *text, size_t len, size_t max, bool utf8_known,
+                             fw_error *err) {
   if (!text && len) return fw__fail(err, FW_ERR_ARG, "text is NULL");
   if (len > max)
     return fw__fail(err, FW_ERR_TOO_LARGE, "input is %zu bytes, over the limit of %zu bytes", len,
                     max);
-  size_t bad = fw__utf8_invalid_at(text, len);
+  size_t bad = utf8_known ? (size_t)-1 : fw__utf8_invalid_at(text, len);
   if (bad != (size_t)-1)
     return fw__fail(err, FW_ERR_UTF8, "input is not valid UTF-8 (first bad byte at offset %zu)",
                     bad);
@@ -248,10 +249,16 @@ static fw_status check_input(const char *text, size_t len, size_t max, fw_error 
 
 fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
                        const fw_classify_options *opts, fw_classification *c, fw_error *err) {
+  return fw__classify_checked(cl, text, len, opts, false, c, err);
+}
+
+fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
+                               const fw_classify_options *opts, bool text_is_utf8,
+                               fw_classification *c, fw_error *err) {
   memset(c, 0, sizeof *c);
   c->category = (size_t)-1;
   size_t max = opts && opts->max_input ? opts->max_input : FW_DEFAULT_MAX_INPUT;
-  fw_status st = check_input(text, len, max, err);
+  fw_status st = check_input(text, len, max, text_is_utf8, err);
   if (st == FW_OK) st = fw__prepare_text(cl, text, len, err);
   if (st == FW_OK) st = fw__parse_exceptions(cl, err);
   if (st != FW_OK) return st;

@@ -84,9 +84,13 @@ int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len
 /* Copy a named group of the last match (NULL if unset). */
 char *fw__group(fw_classifier *cl, const pcre2_code *re, const char *name);
 
-/* Stage 3: full classification of one text. */
+/* Stage 3: full classification of one text. text_is_utf8 skips the UTF-8 check when the
+ * caller has already validated the bytes (a JSON-lines record). */
 fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
                        const fw_classify_options *opts, fw_classification *out, fw_error *err);
+fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
+                               const fw_classify_options *opts, bool text_is_utf8,
+                               fw_classification *out, fw_error *err);
 
 /* Stage 4: map context onto the IR (ir_map.c). */
 void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,

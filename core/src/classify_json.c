@@ -158,8 +158,9 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
   const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(rec, "endpoint");
   if (cJSON_IsString(endpoint)) local_opts.endpoint = endpoint->valuestring;
   fw_classification c;
-  fw_status st = fw__classify(cl, text->valuestring, strlen(text->valuestring), &local_opts, &c,
-                              &local);
+  /* the record was checked as a whole; cJSON refuses \u escapes that would not be UTF-8 */
+  fw_status st = fw__classify_checked(cl, text->valuestring, strlen(text->valuestring),
+                                      &local_opts, true, &c, &local);
   if (st != FW_OK) {
     fw__classification_clear(&c);
     cJSON_Delete(rec);

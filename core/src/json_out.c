@@ -17,6 +17,11 @@ void fw__json_str_or_null(cJSON *o, const char *key, const char *value) {
 }
 
 void fw__json_int(cJSON *o, const char *key, long long value) {
+  static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+  if (value >= 0 && value < 10) { /* the common counters, without snprintf */
+    fw__json_add(o, key, cJSON_CreateRaw(small[value]));
+    return;
+  }
   char buf[24];
   snprintf(buf, sizeof buf, "%lld", value);
   fw__json_add(o, key, cJSON_CreateRaw(buf));

@@ -466,21 +466,20 @@ fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_er
  * "Class [Name]: message" (Node's inspect). Which hits count is decided in traceback.c. */
 static const char *const exception_line_pattern =
     "(?m)(?|^[ \\t]*\\(((?:[A-Za-z_]\\w*\\.)+[A-Za-z_]\\w*)\\)()[ \\t]+([^\\n]*)"
-    "|(?<![\\w.\\-])([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*)(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:"
-    "(?![:/\\\\\\w])[ \\t]*([^\\n]*)|(?<![\\w.\\-])([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*)"
-    "(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:(?=[A-Za-z])([^\\n]*))";
+    "|(?<![\\w.\\-])((?>[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*))(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:"
+    "(?:(?![:/\\\\\\w])[ \\t]*|(?=[A-Za-z]))([^\\n]*))";
 
 /* Masks of the message template, in Sentry's order (most specific first). The MARK names the
  * placeholder. */
 const char *const fw__normalizer_pattern =
     "(?|[\\w.+-]+@[\\w-]+\\.[\\w.-]+(*MARK:email)"
-    "|\\b[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)"
-    "|\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
-    "|\\b\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
-    "|\\b\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"
-    "|\\b\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"
-    "|\\b0x[0-9a-fA-F]+\\b(*MARK:hex)"
-    "|\\b[0-9a-fA-F]{12,}\\b(*MARK:hex)"
+    "|(?<!\\w)(?|[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)"
+    "|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
+    "|\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
+    "|\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"
+    "|\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"
+    "|0x[0-9a-fA-F]+\\b(*MARK:hex)"
+    "|[0-9a-fA-F]{12,}\\b(*MARK:hex))"
     "|(?:[A-Za-z]:)?(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"
     /* a quoted value: not an apostrophe inside a word, and no quote of the other kind inside
      * (that is a quoted message, whose own values are masked one by one) */

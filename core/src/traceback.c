@@ -125,10 +125,28 @@ fw_status fw__parse_exceptions(fw_classifier *cl, fw_error *err) {
   size_t n = cl->work.len, at = 0;
   size_t line_starts[FW_MAX_EXCEPTIONS];
   cl->nexc = 0;
+  size_t line_end = 0;
   while (at < n) {
-    int rc = fw__match(cl, cl->rules->exception_line, s, n, at);
+    /* only lines with a ':' or opening with '(' can hold an exception; a match never crosses a
+     * line, so each candidate line is matched alone */
+    if (at >= line_end) {
+      for (;;) {
+        line_end = line_end_of(s, n, at);
+        if (memchr(s + at, ':', line_end - at)) break;
+        size_t i = at;
+        while (i < line_end && (s[i] == ' ' || s[i] == '\t')) i++;
+        if (i < line_end && s[i] == '(') break;
+        at = line_end + 1;
+        if (at >= n) break;
+      }
+      if (at >= n) break;
+    }
+    int rc = fw__match(cl, cl->rules->exception_line, s, line_end, at);
     if (rc < 0) return fw__fail(err, FW_ERR_RULE_LIMIT, "exception scanner ran past its limit");
-    if (rc == 0) break;
+    if (rc == 0) {
+      at = line_end + 1;
+      continue;
+    }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
     size_t cs = ov[2], ce = ov[3], msg = ov[6];
     size_t ls = line_start_of(s, cs);
