@@ -87,7 +87,7 @@ static int class_matches(fw_classifier *cl, const pcre2_code *re, const char *cl
 static bool requires_met(const fw_rule *r, const char *s, size_t n) {
   if (!r->nrequires) return true;
   for (size_t i = 0; i < r->nrequires; i++) {
-    if (fw__find(s, n, r->requires[i], strlen(r->requires[i])) != (size_t)-1) return true;
+    if (fw__find(s, n, r->requires[i], r->requires_len[i]) != (size_t)-1) return true;
   }
   return false;
 }

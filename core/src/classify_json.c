@@ -70,16 +70,17 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
 static void classification_fields(cJSON *o, const fw_classification *c, const fw_rules *rules,
                                   const fw_classify_options *opts) {
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
-  fw__json_str(o, "error_type", cat ? cat->error_type : "unknown");
-  fw__json_str(o, "category", cat ? cat->name : "unknown");
-  fw__json_str_or_null(o, "rule_id", c->rule_id);
-  fw__json_str_or_null(o, "exception_class", c->exception_class);
-  fw__json_str_or_null(o, "inner_exception_class", c->inner_exception_class);
-  fw__json_str(o, "message", c->message);
-  fw__json_str(o, "message_template", c->message_template);
+  /* these strings live in the rules or in c until the tree is printed: referenced, not copied */
+  fw__json_ref(o, "error_type", cat ? cat->error_type : "unknown");
+  fw__json_ref(o, "category", cat ? cat->name : "unknown");
+  fw__json_ref_or_null(o, "rule_id", c->rule_id);
+  fw__json_ref_or_null(o, "exception_class", c->exception_class);
+  fw__json_ref_or_null(o, "inner_exception_class", c->inner_exception_class);
+  fw__json_ref(o, "message", c->message);
+  fw__json_ref(o, "message_template", c->message_template);
   cJSON *ctx = fw__json_obj(o, "context");
   for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
-    if (c->context[k]) fw__json_str(ctx, fw__context_keys[k], c->context[k]);
+    if (c->context[k]) fw__json_ref(ctx, fw__context_keys[k], c->context[k]);
   }
   if (opts && opts->ir) fw__json_add(o, "ir", ir_object(&c->ir));
   char id[32];
@@ -111,8 +112,9 @@ fw_status fw_classify(fw_classifier *cl, const char *text, size_t len,
     return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   classification_fields(o, &c, cl->rules, opts);
+  st = print(o, out_json, err); /* before the clear: the tree references c's strings */
   fw__classification_clear(&c);
-  return print(o, out_json, err);
+  return st;
 }
 
 static fw_status error_record(cJSON *o, fw_status st, const fw_error *e, char **out_json,
@@ -167,7 +169,8 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
     return error_record(o, st, &local, out_json, err);
   }
   classification_fields(o, &c, cl->rules, &local_opts);
+  st = print(o, out_json, err); /* before the clear: the tree references c's strings */
   fw__classification_clear(&c);
   cJSON_Delete(rec);
-  return print(o, out_json, err);
+  return st;
 }

@@ -16,6 +16,14 @@ void fw__json_str_or_null(cJSON *o, const char *key, const char *value) {
   fw__json_add(o, key, value && *value ? cJSON_CreateString(value) : cJSON_CreateNull());
 }
 
+void fw__json_ref(cJSON *o, const char *key, const char *value) {
+  fw__json_add(o, key, cJSON_CreateStringReference(value ? value : ""));
+}
+
+void fw__json_ref_or_null(cJSON *o, const char *key, const char *value) {
+  fw__json_add(o, key, value && *value ? cJSON_CreateStringReference(value) : cJSON_CreateNull());
+}
+
 void fw__json_int(cJSON *o, const char *key, long long value) {
   static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   if (value >= 0 && value < 10) { /* the common counters, without snprintf */

@@ -97,6 +97,7 @@ static void rule_clear(fw_rule *r) {
   fw_free(r->id);
   for (size_t i = 0; i < r->nrequires; i++) fw_free(r->requires[i]);
   fw_free(r->requires);
+  fw_free(r->requires_len);
   pcre2_code_free(r->message);
   pcre2_code_free(r->exception);
   memset(r, 0, sizeof *r);
@@ -189,7 +190,8 @@ static fw_status parse_requires(const cJSON *r, fw_rule *rule, const char *path,
                          rule->id);
   }
   rule->requires = fw_malloc(sizeof *rule->requires * n);
-  if (!rule->requires) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  rule->requires_len = fw_malloc(sizeof *rule->requires_len * n);
+  if (!rule->requires || !rule->requires_len) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   const cJSON *item = single ? req : req->child;
   for (; item && rule->nrequires < n; item = single ? NULL : item->next) {
     if (!cJSON_IsString(item) || !item->valuestring[0]) {
@@ -198,6 +200,7 @@ static fw_status parse_requires(const cJSON *r, fw_rule *rule, const char *path,
     }
     char *copy = fw__strdup(item->valuestring);
     if (!copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    rule->requires_len[rule->nrequires] = strlen(copy);
     rule->requires[rule->nrequires++] = copy;
   }
   return FW_OK;

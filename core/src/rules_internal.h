@@ -31,6 +31,7 @@ typedef struct fw_rule {
   /* literals of which one must occur in the subject before the regex runs: a cheap prefilter
    * for patterns that cannot start with a literal (NULL-terminated, may be NULL) */
   char **requires;
+  size_t *requires_len;
   size_t nrequires;
 } fw_rule;
 
