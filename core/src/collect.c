@@ -18,10 +18,6 @@ static const char *str_of(const cJSON *o, const char *key) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int int_of(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) ? v->valueint : 0;
-}
 
 static const char *reason(int status) {
   switch (status) {
@@ -41,7 +37,7 @@ static const char *reason(int status) {
  * ordinary rules classify it. */
 static void synthesize(fw_buf *b, const cJSON *v) {
   const char *endpoint = str_of(v, "endpoint"), *message = str_of(v, "message");
-  int status = int_of(v, "status_code"), expected = int_of(v, "expected_status");
+  int status = (int)fw__json_get_int(v, "status_code"), expected = (int)fw__json_get_int(v, "expected_status");
   const char *sp = endpoint ? strchr(endpoint, ' ') : NULL;
   if (status && sp)
     fw_buf_printf(b, "INFO:     127.0.0.1:0 - \"%.*s %s HTTP/1.1\" %d %s\n", (int)(sp - endpoint),
@@ -219,9 +215,8 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
         fw__json_add(rec, "endpoints", cJSON_CreateArray());
         cJSON_AddItemToArray(unc, rec);
       }
-      cJSON *count = cJSON_GetObjectItemCaseSensitive(rec, "count");
       char raw[24];
-      snprintf(raw, sizeof raw, "%lld", (long long)atoll(count->valuestring) + 1);
+      snprintf(raw, sizeof raw, "%lld", fw__json_get_int(rec, "count") + 1);
       cJSON_ReplaceItemInObjectCaseSensitive(rec, "count", cJSON_CreateRaw(raw));
       add_endpoint(cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint);
       char line[300];

@@ -2,6 +2,7 @@
 #include "json_out.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 void fw__json_add(cJSON *o, const char *key, cJSON *item) {
   if (!item) return;
@@ -47,4 +48,12 @@ cJSON *fw__json_obj(cJSON *o, const char *key) {
     return NULL;
   }
   return child;
+}
+
+long long fw__json_get_int(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  long long n = 0;
+  if (cJSON_IsRaw(v)) n = strtoll(v->valuestring, NULL, 10);
+  else if (cJSON_IsNumber(v)) n = (long long)v->valuedouble;
+  return n > 0 ? n : 0;
 }

@@ -17,4 +17,8 @@ void fw__json_int(cJSON *o, const char *key, long long value);
 void fw__json_bool(cJSON *o, const char *key, bool value);
 cJSON *fw__json_obj(cJSON *o, const char *key);
 
+/* An integer member, whether parsed (a number) or written by this process (a raw number);
+ * 0 when absent or negative. */
+long long fw__json_get_int(const cJSON *o, const char *key);
+
 #endif

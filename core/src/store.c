@@ -85,12 +85,6 @@ static const char *str_member(const cJSON *o, const char *key) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Counters: numbers parsed from a document, or raw numbers written by this process. */
-static long long int_member(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  if (cJSON_IsRaw(v)) return strtoll(v->valuestring, NULL, 10);
-  return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long long)v->valuedouble : 0;
-}
 
 /* Required string members of a stored pattern. */
 static const char *const pattern_strings[] = {"pattern_id", "error_type", "category", "exception_class",
@@ -131,10 +125,10 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
   p->error_type = str_member(doc, "error_type");
   p->field_pattern = str_member(doc, "field_pattern");
   p->exception_class = str_member(doc, "exception_class");
-  p->occurrence_count = int_member(doc, "occurrence_count");
-  p->times_prevented = int_member(doc, "times_prevented");
-  p->times_injected = int_member(doc, "times_injected");
-  p->times_recurred_injected = int_member(doc, "times_recurred_after_injection");
+  p->occurrence_count = fw__json_get_int(doc, "occurrence_count");
+  p->times_prevented = fw__json_get_int(doc, "times_prevented");
+  p->times_injected = fw__json_get_int(doc, "times_injected");
+  p->times_recurred_injected = fw__json_get_int(doc, "times_recurred_after_injection");
   p->general = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general"));
   snprintf(p->last_seen, sizeof p->last_seen, "%s", str_member(doc, "last_seen"));
   if (fw_strmap_get(&s->by_id, p->id) != (size_t)-1) {

@@ -16,10 +16,6 @@ static const char *str_of(const cJSON *o, const char *key) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static long long int_of(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) && v->valuedouble > 0 ? (long long)v->valuedouble : 0;
-}
 
 static fw_pattern *find_mut(fw_store *s, const char *id) {
   size_t i = fw_strmap_get(&s->by_id, id);
@@ -58,11 +54,11 @@ static fw_status observe(fw_store *s, const cJSON *pattern, long long count, con
 static fw_status add_unclassified(fw_store *s, const cJSON *u, const char *now, fw_error *err) {
   const char *id = str_of(u, "template_id");
   if (!id) return fw__fail_path(err, FW_ERR_SCHEMA, "$.unclassified[].template_id", "expected a string");
-  long long count = int_of(u, "count");
+  long long count = fw__json_get_int(u, "count");
   size_t at = fw_strmap_get(&s->unclassified_by_id, id);
   if (at != (size_t)-1) {
     cJSON *rec = cJSON_GetArrayItem(s->unclassified, (int)at);
-    long long total = int_of(rec, "count") + count;
+    long long total = fw__json_get_int(rec, "count") + count;
     cJSON_DeleteItemFromObjectCaseSensitive(rec, "count");
     cJSON_DeleteItemFromObjectCaseSensitive(rec, "last_seen");
     fw__json_int(rec, "count", total);
@@ -143,7 +139,7 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
   const cJSON *item;
   if (st == FW_OK && !again) {
     cJSON_ArrayForEach(item, obs) {
-      long long count = int_of(item, "count");
+      long long count = fw__json_get_int(item, "count");
       bool fresh = false;
       if (count <= 0) continue;
       if ((st = observe(s, cJSON_GetObjectItemCaseSensitive(item, "pattern"), count, now, &fresh, err)) != FW_OK) break;
@@ -157,7 +153,7 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
   if (st == FW_OK && !again) {
     cJSON_ArrayForEach(item, unc) {
       if ((st = add_unclassified(s, item, now, err)) != FW_OK) break;
-      unclassifiable += int_of(item, "count");
+      unclassifiable += fw__json_get_int(item, "count");
     }
   }
   if (st == FW_OK && !again) {
@@ -169,7 +165,7 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
     cJSON *run = cJSON_CreateObject();
     fw__json_str(run, "run_id", run_id);
     fw__json_str(run, "ingested_at", now);
-    fw__json_int(run, "violations", int_of(cs, "violations"));
+    fw__json_int(run, "violations", fw__json_get_int(cs, "violations"));
     fw__json_int(run, "classified", classified);
     fw__json_int(run, "unclassified", unclassifiable);
     fw__json_int(run, "new_patterns", new_patterns);

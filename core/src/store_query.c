@@ -65,10 +65,6 @@ fw_status fw_store_list(const fw_store *s, bool unclassified, char **out_json, f
   return print(arr, out_json, err);
 }
 
-static long long num(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
 
 /* Per run: the seed's success metrics. Totals: patterns captured, occurrences, prevented,
  * overall prevention rate, and the first run with a prevented error (time to first fix). */
@@ -80,7 +76,7 @@ fw_status fw_store_stats(const fw_store *s, char **out_json, fw_error *err) {
   const char *first_fix = NULL;
   cJSON_ArrayForEach(r, s->runs) {
     cJSON *row = cJSON_Duplicate(r, true);
-    long long prevented = num(r, "prevented"), injected = num(r, "injected");
+    long long prevented = fw__json_get_int(r, "prevented"), injected = fw__json_get_int(r, "injected");
     char rate[32];
     snprintf(rate, sizeof rate, "%.4f", injected ? (double)prevented / (double)injected : 0.0);
     fw__json_add(row, "prevention_rate", cJSON_CreateRaw(rate));
@@ -100,7 +96,7 @@ fw_status fw_store_stats(const fw_store *s, char **out_json, fw_error *err) {
     prev += p->times_prevented;
   }
   const cJSON *u;
-  cJSON_ArrayForEach(u, s->unclassified) unc += num(u, "count");
+  cJSON_ArrayForEach(u, s->unclassified) unc += fw__json_get_int(u, "count");
   cJSON *totals = cJSON_CreateObject();
   fw__json_int(totals, "runs", cJSON_GetArraySize(s->runs));
   fw__json_int(totals, "patterns", specific);
