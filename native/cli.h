@@ -34,6 +34,10 @@ int cli_load_rules(const char *pack_path, fw_rules **out);
 /* Load and validate an ApplicationIR file. Returns an exit code. */
 int cli_load_ir(const char *path, fw_ir **out);
 
+/* A number member of a parsed JSON result, 0 when absent (cJSON from the core's output). */
+struct cJSON;
+double cli_json_number(const struct cJSON *o, const char *key);
+
 int cmd_classify(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);

@@ -27,20 +27,15 @@ static void ingest_usage(FILE *out) {
         out);
 }
 
-static long long count_of(const cJSON *o, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
-
 /* The seed's summary line, then what the prevention accounting found. */
 static void print_summary(const char *result, const char *path) {
   cJSON *r = cJSON_Parse(result);
   if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "already_ingested"))) {
     printf("Run already ingested: nothing changed in %s\n", path);
   } else {
-    long long prevented = count_of(r, "prevented"), recurred = count_of(r, "not_prevented");
+    long long prevented = (long long)cli_json_number(r, "prevented"), recurred = (long long)cli_json_number(r, "not_prevented");
     printf("Generation feedback: %lld new, %lld updated anti-patterns, %d unclassifiable\n",
-           count_of(r, "patterns_created"), count_of(r, "patterns_updated"),
+           (long long)cli_json_number(r, "patterns_created"), (long long)cli_json_number(r, "patterns_updated"),
            cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "unclassifiable_errors")));
     if (prevented + recurred)
       printf("Prevention: %lld of %lld injected warnings held, %lld recurred\n", prevented,

@@ -25,14 +25,6 @@ static void patterns_usage(FILE *out) {
         out);
 }
 
-static long long n_of(const cJSON *o, const char *k) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
-static double d_of(const cJSON *o, const char *k) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
 static const char *s_of(const cJSON *o, const char *k) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
   return cJSON_IsString(v) ? v->valuestring : "";
@@ -73,17 +65,17 @@ int cmd_stats(int argc, char **argv) {
   const cJSON *r;
   cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "runs")) {
     printf("%-16.16s %10lld %10lld %8lld %9lld %9lld %10lld %10.1f%%\n", s_of(r, "run_id"),
-           n_of(r, "violations"), n_of(r, "classified"), n_of(r, "new_patterns"),
-           n_of(r, "repeated_errors"), n_of(r, "injected"), n_of(r, "prevented"),
-           100.0 * d_of(r, "prevention_rate"));
+           (long long)cli_json_number(r, "violations"), (long long)cli_json_number(r, "classified"), (long long)cli_json_number(r, "new_patterns"),
+           (long long)cli_json_number(r, "repeated_errors"), (long long)cli_json_number(r, "injected"), (long long)cli_json_number(r, "prevented"),
+           100.0 * cli_json_number(r, "prevention_rate"));
   }
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "totals");
   const char *first = s_of(t, "first_prevention_run");
   printf("\nstore: %lld runs, %lld anti-patterns (+%lld general), %lld occurrences, %lld prevented, "
          "prevention rate %.1f%%, %lld unclassified errors in %lld groups, first prevention: %s\n",
-         n_of(t, "runs"), n_of(t, "patterns"), n_of(t, "general_patterns"), n_of(t, "occurrences"),
-         n_of(t, "prevented"), 100.0 * d_of(t, "prevention_rate"), n_of(t, "unclassified_errors"),
-         n_of(t, "unclassified_groups"), *first ? first : "none yet");
+         (long long)cli_json_number(t, "runs"), (long long)cli_json_number(t, "patterns"), (long long)cli_json_number(t, "general_patterns"), (long long)cli_json_number(t, "occurrences"),
+         (long long)cli_json_number(t, "prevented"), 100.0 * cli_json_number(t, "prevention_rate"), (long long)cli_json_number(t, "unclassified_errors"),
+         (long long)cli_json_number(t, "unclassified_groups"), *first ? first : "none yet");
   cJSON_Delete(doc);
   return EXIT_OK;
 }
@@ -107,15 +99,15 @@ int cmd_patterns(int argc, char **argv) {
   const cJSON *p;
   cJSON_ArrayForEach(p, arr) {
     if (unclassified) {
-      printf("%s  x%lld  %s  (%s .. %s)\n    %s\n", s_of(p, "template_id"), n_of(p, "count"),
+      printf("%s  x%lld  %s  (%s .. %s)\n    %s\n", s_of(p, "template_id"), (long long)cli_json_number(p, "count"),
              s_of(p, "exception_class"), s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "message_template"));
       continue;
     }
     printf("%s  %-26s %-14s %-22s %-24s occurrences %lld, prevented %lld (%.0f%%), injected %lld\n"
            "    %s  first %s  last %s\n    %s\n",
            s_of(p, "pattern_id"), s_of(p, "category"), s_of(p, "entity_pattern"), s_of(p, "field_pattern"),
-           s_of(p, "endpoint_pattern"), n_of(p, "occurrence_count"), n_of(p, "times_prevented"),
-           100.0 * d_of(p, "prevention_rate"), n_of(p, "times_injected"), s_of(p, "exception_class"),
+           s_of(p, "endpoint_pattern"), (long long)cli_json_number(p, "occurrence_count"), (long long)cli_json_number(p, "times_prevented"),
+           100.0 * cli_json_number(p, "prevention_rate"), (long long)cli_json_number(p, "times_injected"), s_of(p, "exception_class"),
            s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "remediation"));
   }
   cJSON_Delete(arr);

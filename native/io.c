@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,9 @@ int cli_load_ir(const char *path, fw_ir **out) {
     return cli_exit_for(st);
   }
   return EXIT_OK;
+}
+
+double cli_json_number(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }

@@ -282,7 +282,9 @@ static void render_pick(fw_buf *b, size_t number, const pick *k, const fw_store 
   /* "1. [nullable:category_id] IntegrityError on Product.category_id: ..." - the summary
    * template names the exception and the entity's field */
   fw_buf_printf(b, "%zu. ", number);
-  if (forceful) fw_buf_printf(b, "REPEATED %lld TIMES DESPITE THIS WARNING - ", recurred);
+  if (forceful)
+    fw_buf_printf(b, "STILL RECURRING DESPITE WARNINGS (after %lld of %lld injections) - ", recurred,
+                  injected);
   fw_buf_putc(b, '[');
   sanitize_append(b, field_pattern, cap, false);
   if (k->g) fw_buf_puts(b, ", seen on other entities");
