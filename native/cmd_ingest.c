@@ -79,18 +79,14 @@ int cmd_ingest(int argc, char **argv) {
     rc = cli_exit_for(st);
     goto done;
   }
-  file_store fs;
   const char *path = file_store_path(store_opt);
-  if ((rc = file_store_open(path, true, &fs)) != EXIT_OK) goto done;
-  st = fw_store_apply(fs.mem, changeset, strlen(changeset), &result, &err);
+  const fw_store_methods *store = file_store_methods();
+  st = store->apply((void *)path, changeset, strlen(changeset), &result, &err);
   if (st != FW_OK) {
     cli_report("store", &err);
     rc = EXIT_RUNTIME;
-  } else if (!strstr(result, "\"already_ingested\":true")) {
-    rc = file_store_save(&fs);
+    goto done;
   }
-  file_store_close(&fs);
-  if (rc != EXIT_OK) goto done;
   if (json) {
     puts(result);
   } else {

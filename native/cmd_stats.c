@@ -30,16 +30,15 @@ static const char *s_of(const cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* Open the store for reading and run one query; prints JSON or hands the parsed result over. */
+/* One read through the file store's interface. */
 static int read_store(const char *store_opt, bool unclassified, bool stats, char **out) {
-  file_store fs;
-  int rc = file_store_open(file_store_path(store_opt), false, &fs);
-  if (rc) return rc;
+  const fw_store_methods *store = file_store_methods();
+  void *self = (void *)file_store_path(store_opt);
   fw_error err;
-  fw_status st = stats ? fw_store_stats(fs.mem, out, &err) : fw_store_list(fs.mem, unclassified, out, &err);
-  file_store_close(&fs);
+  fw_status st = stats ? store->stats(self, out, &err) : store->list(self, unclassified, out, &err);
   if (st != FW_OK) {
-    cli_report("store", &err);
+    /* the file layer already said why (corrupt, unreadable); core errors are reported here */
+    if (st != FW_ERR_ARG) cli_report("store", &err);
     return EXIT_RUNTIME;
   }
   return EXIT_OK;

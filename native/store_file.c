@@ -155,3 +155,65 @@ void file_store_close(file_store *fs) {
   if (fs->lock_fd >= 0) close(fs->lock_fd); /* releases the lock */
   fs->lock_fd = -1;
 }
+
+/* Errors of the file layer were printed where they happened; the core's err gets a summary. */
+static fw_status open_for(const char *path, bool write, file_store *fs, fw_error *err) {
+  int rc = file_store_open(path, write, fs);
+  if (rc == EXIT_OK) return FW_OK;
+  if (err) {
+    err->code = FW_ERR_ARG;
+    snprintf(err->message, sizeof err->message, "store %s could not be opened", path);
+  }
+  return FW_ERR_ARG;
+}
+
+static fw_status f_get(void *self, const char *id, char **out, fw_error *err) {
+  file_store fs;
+  fw_status st = open_for(self, false, &fs, err);
+  if (st == FW_OK) st = fw_store_get(fs.mem, id, out, err);
+  file_store_close(&fs);
+  return st;
+}
+
+static fw_status f_apply(void *self, const char *cs, size_t len, char **out, fw_error *err) {
+  file_store fs;
+  fw_status st = open_for(self, true, &fs, err);
+  if (st == FW_OK) st = fw_store_apply(fs.mem, cs, len, out, err);
+  /* a run seen before changed nothing: the file is not rewritten */
+  if (st == FW_OK && !strstr(*out, "\"already_ingested\":true") && file_store_save(&fs) != EXIT_OK) {
+    fw_free(*out);
+    *out = NULL;
+    st = FW_ERR_ARG;
+    if (err) snprintf(err->message, sizeof err->message, "store %s could not be written", (const char *)self);
+  }
+  file_store_close(&fs);
+  return st;
+}
+
+static fw_status f_query(void *self, const char *q, size_t len, char **out, fw_error *err) {
+  file_store fs;
+  fw_status st = open_for(self, false, &fs, err);
+  if (st == FW_OK) st = fw_store_query(fs.mem, q, len, out, err);
+  file_store_close(&fs);
+  return st;
+}
+
+static fw_status f_list(void *self, bool unclassified, char **out, fw_error *err) {
+  file_store fs;
+  fw_status st = open_for(self, false, &fs, err);
+  if (st == FW_OK) st = fw_store_list(fs.mem, unclassified, out, err);
+  file_store_close(&fs);
+  return st;
+}
+
+static fw_status f_stats(void *self, char **out, fw_error *err) {
+  file_store fs;
+  fw_status st = open_for(self, false, &fs, err);
+  if (st == FW_OK) st = fw_store_stats(fs.mem, out, err);
+  file_store_close(&fs);
+  return st;
+}
+
+static const fw_store_methods methods = {FW_STORE_METHODS_VERSION, "file", f_get, f_apply, f_query, f_list, f_stats};
+
+const fw_store_methods *file_store_methods(void) { return &methods; }

@@ -26,6 +26,10 @@ int file_store_save(file_store *fs);
 
 void file_store_close(file_store *fs);
 
+/* The file store behind the core's store interface (fw_store_methods): `self` is the path; each
+ * call opens the document under its lock (exclusive for apply), and apply saves atomically. */
+const fw_store_methods *file_store_methods(void);
+
 /* Write data to path atomically (temp + fsync + rename + fsync dir). 0 or errno. */
 int atomic_write(const char *path, const char *data, size_t len);
 
