@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -141,16 +142,24 @@ typedef struct worker {
   fw_classifier *cl;
   const fw_classify_options *opts;
   line_slot *slots;
-  size_t from, to;
+  size_t count;
+  atomic_size_t *next; /* shared: records are taken in small batches, so no worker idles */
 } worker;
+
+#define BATCH 32
 
 static void *work(void *arg) {
   worker *w = arg;
-  for (size_t i = w->from; i < w->to; i++) {
-    line_slot *s = &w->slots[i];
-    fw_error err;
-    s->status = fw_classify_record(w->cl, s->text, s->len, w->opts, &s->out, &err);
-    if (s->status != FW_OK) snprintf(s->message, sizeof s->message, "%s", err.message);
+  for (;;) {
+    size_t from = atomic_fetch_add(w->next, BATCH);
+    if (from >= w->count) break;
+    size_t to = from + BATCH < w->count ? from + BATCH : w->count;
+    for (size_t i = from; i < to; i++) {
+      line_slot *s = &w->slots[i];
+      fw_error err;
+      s->status = fw_classify_record(w->cl, s->text, s->len, w->opts, &s->out, &err);
+      if (s->status != FW_OK) snprintf(s->message, sizeof s->message, "%s", err.message);
+    }
   }
   return NULL;
 }
@@ -208,23 +217,19 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
       n++;
     }
     eof = n < CHUNK_LINES;
-    /* split the chunk; the main thread takes the first share */
+    /* the main thread works too; a worker that cannot start just leaves its share to others */
+    atomic_size_t next;
+    atomic_init(&next, 0);
     int active = n < (size_t)nthreads * 16 ? 1 : nthreads;
+    bool started[64] = {false};
     for (int t = 0; t < active; t++) {
-      workers[t].from = n * (size_t)t / (size_t)active;
-      workers[t].to = n * (size_t)(t + 1) / (size_t)active;
-    }
-    int started = 1;
-    for (int t = 1; t < active; t++, started++) {
-      if (pthread_create(&workers[t].thread, NULL, work, &workers[t]) != 0) {
-        workers[t].from = workers[t].to; /* run it here instead */
-        work(&(worker){.cl = workers[0].cl, .opts = opts, .slots = slots,
-                       .from = n * (size_t)t / (size_t)active, .to = n * (size_t)(t + 1) / (size_t)active});
-      }
+      workers[t].count = n;
+      workers[t].next = &next;
+      if (t > 0) started[t] = pthread_create(&workers[t].thread, NULL, work, &workers[t]) == 0;
     }
     work(&workers[0]);
-    for (int t = 1; t < started; t++) {
-      if (workers[t].from < workers[t].to) pthread_join(workers[t].thread, NULL);
+    for (int t = 1; t < active; t++) {
+      if (started[t]) pthread_join(workers[t].thread, NULL);
     }
     for (size_t i = 0; i < n; i++) {
       line_slot *s = &slots[i];
