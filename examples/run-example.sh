@@ -13,21 +13,18 @@ rm -rf "$out"
 mkdir -p "$out"
 export FOREWARN_STORE="$out/patterns.json"
 
-entities=$(node -e 'for (const e of JSON.parse(require("fs").readFileSync(process.argv[1])).entities) console.log(e.name)' "$ir")
-write_endpoints=$(node -e 'for (const e of JSON.parse(require("fs").readFileSync(process.argv[1])).endpoints) if (e.method !== "GET") console.log(e.method + " " + e.path)' "$ir")
+# The prompts of the next generation: one per entity and one per write endpoint, as one
+# `enhance --batch` (the store is read once); what they inject is recorded in the manifest of the
+# run they produce.
+node -e 'const ir = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  for (const e of ir.entities) console.log(JSON.stringify({scope: "entity", target: e.name}));
+  for (const e of ir.endpoints) if (e.method !== "GET") console.log(JSON.stringify({scope: "endpoint", target: e.method + " " + e.path}));' \
+  "$ir" > "$out/prompts.jsonl"
 
-# The prompts of the next generation: one per entity and one per write endpoint, each recorded
-# in the manifest of the run they produce.
 enhance_all() { # run_id
   local manifest="$out/manifest-$1.json"
-  for entity in $entities; do
-    $fw enhance --entity "$entity" --ir "$ir" --manifest-out "$manifest" --run-id "$1" > "$out/prompt-$1-$entity.txt"
-  done
-  while IFS= read -r endpoint; do
-    $fw enhance --endpoint "$endpoint" --ir "$ir" --manifest-out "$manifest" --run-id "$1" > /dev/null
-  done <<< "$write_endpoints"
-  [ -f "$manifest" ] || printf '{"run_id": "%s", "injections": []}\n' "$1" > "$manifest"
-  echo "   prompts for $1: $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).injections.length)' "$manifest") warnings injected ($manifest)"
+  $fw enhance --batch "$out/prompts.jsonl" --ir "$ir" --manifest-out "$manifest" --run-id "$1" > "$out/prompts-$1.jsonl"
+  echo "   prompts for $1: $(wc -l < "$out/prompts-$1.jsonl") prompts, $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).injections.length)' "$manifest") warnings injected ($manifest)"
 }
 
 echo "== run 1: ingest the smoke results of the first generation"

@@ -18,11 +18,15 @@ static void enhance_usage(FILE *out) {
         "                        [--ir IR.json] [--prompt FILE|-] [--store PATH] [--rules FILE]\n"
         "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
         "                        [--manifest-out FILE --run-id ID] [--json]\n"
+        "       forewarn enhance --batch FILE|- [same options]\n"
         "\n"
         "Print the base prompt followed by the known issues to avoid: at most N patterns\n"
         "(default 5) seen at least --min-occurrences times (default 2), most frequent first.\n"
         "Without --prompt the base prompt names the target. --manifest-out appends the injected\n"
         "pattern ids to the manifest of run ID, for `forewarn ingest --manifest`.\n"
+        "--batch reads JSON lines {\"scope\": \"entity|endpoint|schema\", \"target\", \"prompt\"?}\n"
+        "and writes one JSON line {scope, target, prompt, section, injected} each, loading the\n"
+        "store once.\n"
         "\n"
         "Example:\n"
         "  forewarn enhance --entity Product --ir examples/shop/ir.json \\\n"
@@ -82,9 +86,77 @@ static int append_manifest(const char *path, const char *run_id, const cJSON *in
   return rc;
 }
 
+/* The base prompt a target gets when none is given. */
+static char *default_prompt(const char *scope, const char *target) {
+  char base[600];
+  snprintf(base, sizeof base,
+           strcmp(scope, "entity") == 0     ? "Generate the SQLAlchemy model and Pydantic schemas for the %s entity."
+           : strcmp(scope, "endpoint") == 0 ? "Generate the FastAPI endpoint %s."
+                                            : "Generate the Pydantic schema %s.",
+           target);
+  return strdup(base);
+}
+
+/* --batch: JSON lines {"scope", "target", "prompt"?} in, one JSON line out each, the store
+ * loaded once; a bad line gets {"error": ...} in its place. Injections gather in `injected`. */
+static int enhance_batch(const char *path, const fw_store *store, fw_enhance_options o,
+                         cJSON *injected) {
+  FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!in) {
+    fprintf(stderr, "forewarn enhance: cannot open %s\n", path);
+    return EXIT_USAGE;
+  }
+  char *line = NULL;
+  size_t cap = 0, lineno = 0, bad = 0;
+  ssize_t got;
+  while ((got = getline(&line, &cap, in)) != -1) {
+    lineno++;
+    cJSON *req = cJSON_ParseWithLength(line, (size_t)got);
+    const cJSON *scope = cJSON_GetObjectItemCaseSensitive(req, "scope");
+    const cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");
+    const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(req, "prompt");
+    if (!req && strspn(line, " \t\r\n") == (size_t)got) continue; /* blank line */
+    char *out = NULL;
+    fw_error err;
+    fw_status st = FW_ERR_SCHEMA;
+    snprintf(err.message, sizeof err.message, "line %zu: expected {\"scope\", \"target\", \"prompt\"?}", lineno);
+    if (cJSON_IsString(scope) && cJSON_IsString(target) && (!prompt || cJSON_IsString(prompt))) {
+      char *base = prompt ? strdup(prompt->valuestring) : default_prompt(scope->valuestring, target->valuestring);
+      o.scope = scope->valuestring;
+      o.target = target->valuestring;
+      st = base ? fw_enhance(store, base, strlen(base), &o, &out, &err) : FW_ERR_NOMEM;
+      free(base);
+    }
+    cJSON *res = out ? cJSON_Parse(out) : cJSON_CreateObject();
+    fw_free(out);
+    if (st == FW_OK) {
+      cJSON *inj;
+      cJSON_ArrayForEach(inj, cJSON_GetObjectItemCaseSensitive(res, "injected"))
+        cJSON_AddItemToArray(injected, cJSON_Duplicate(inj, true));
+      cJSON_AddItemToObject(res, "scope", cJSON_Duplicate(scope, true));
+      cJSON_AddItemToObject(res, "target", cJSON_Duplicate(target, true));
+    } else {
+      cJSON *e = cJSON_AddObjectToObject(res, "error");
+      cJSON_AddStringToObject(e, "code", fw_status_name(st));
+      cJSON_AddStringToObject(e, "message", err.message);
+      fprintf(stderr, "forewarn enhance: %s\n", err.message);
+      bad++;
+    }
+    char *text = cJSON_PrintUnformatted(res);
+    if (text) puts(text);
+    cJSON_free(text);
+    cJSON_Delete(res);
+    cJSON_Delete(req);
+  }
+  free(line);
+  if (in != stdin) fclose(in);
+  return bad ? EXIT_USAGE : EXIT_OK;
+}
+
 int cmd_enhance(int argc, char **argv) {
   const char *entity = NULL, *endpoint = NULL, *schema = NULL, *ir_path = NULL, *prompt_path = NULL,
-             *store_opt = NULL, *rules_path = NULL, *manifest_out = NULL, *run_id = NULL;
+             *store_opt = NULL, *rules_path = NULL, *manifest_out = NULL, *run_id = NULL,
+             *batch = NULL;
   long long max = 5, min = 2, budget = 2000;
   bool json = false;
   const cli_option opts[] = {
@@ -94,12 +166,12 @@ int cmd_enhance(int argc, char **argv) {
       {"--rules", OPT_STRING, &rules_path},    {"--manifest-out", OPT_STRING, &manifest_out},
       {"--run-id", OPT_STRING, &run_id},       {"--max-patterns", OPT_NUMBER, &max},
       {"--min-occurrences", OPT_NUMBER, &min}, {"--budget", OPT_NUMBER, &budget},
-      {"--json", OPT_FLAG, &json}};
+      {"--json", OPT_FLAG, &json},             {"--batch", OPT_STRING, &batch}};
   int rc = parse_options(argc, argv, "enhance", opts, sizeof opts / sizeof *opts, enhance_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
-  int scopes = (entity != NULL) + (endpoint != NULL) + (schema != NULL);
+  int scopes = (entity != NULL) + (endpoint != NULL) + (schema != NULL) + (batch != NULL);
   if (scopes != 1) {
-    fprintf(stderr, "forewarn enhance: give exactly one of --entity, --endpoint, --schema\n");
+    fprintf(stderr, "forewarn enhance: give exactly one of --entity, --endpoint, --schema, --batch\n");
     return EXIT_USAGE;
   }
   if ((manifest_out != NULL) != (run_id != NULL)) {
@@ -117,13 +189,9 @@ int cmd_enhance(int argc, char **argv) {
   const char *target = entity ? entity : endpoint ? endpoint : schema;
   if (prompt_path) {
     if ((rc = cli_read_file(prompt_path, 16u << 20, &prompt, &prompt_len)) != EXIT_OK) goto done;
-  } else {
-    char base[600];
-    snprintf(base, sizeof base, entity ? "Generate the SQLAlchemy model and Pydantic schemas for the %s entity."
-                                : endpoint ? "Generate the FastAPI endpoint %s."
-                                           : "Generate the Pydantic schema %s.", target);
-    prompt = strdup(base);
-    prompt_len = strlen(base);
+  } else if (!batch) {
+    prompt = default_prompt(scope, target);
+    prompt_len = strlen(prompt);
   }
   file_store fs;
   if ((rc = file_store_open(file_store_path(store_opt), false, &fs)) != EXIT_OK) goto done;
@@ -135,17 +203,28 @@ int cmd_enhance(int argc, char **argv) {
   o.max_patterns = (size_t)max;
   o.min_occurrences = min;
   o.budget = (size_t)budget;
-  fw_status st = fw_enhance(fs.mem, prompt, prompt_len, &o, &out, &err);
-  file_store_close(&fs);
-  if (st != FW_OK) {
-    cli_report("enhance", &err);
-    rc = cli_exit_for(st);
-    goto done;
+  cJSON *r = NULL;
+  if (batch) {
+    r = cJSON_CreateObject();
+    cJSON *injected = cJSON_AddArrayToObject(r, "injected");
+    rc = enhance_batch(batch, fs.mem, o, injected);
+    file_store_close(&fs);
+  } else {
+    fw_status st = fw_enhance(fs.mem, prompt, prompt_len, &o, &out, &err);
+    file_store_close(&fs);
+    if (st != FW_OK) {
+      cli_report("enhance", &err);
+      rc = cli_exit_for(st);
+      goto done;
+    }
+    r = cJSON_Parse(out);
   }
-  cJSON *r = cJSON_Parse(out);
-  if (manifest_out)
-    rc = append_manifest(manifest_out, run_id, cJSON_GetObjectItemCaseSensitive(r, "injected"));
-  if (rc == EXIT_OK) {
+  /* the manifest gets what was injected even when some batch lines were bad */
+  if (manifest_out) {
+    int mrc = append_manifest(manifest_out, run_id, cJSON_GetObjectItemCaseSensitive(r, "injected"));
+    if (mrc != EXIT_OK) rc = mrc;
+  }
+  if (rc == EXIT_OK && !batch) {
     if (json) puts(out);
     else fputs(cJSON_GetObjectItemCaseSensitive(r, "prompt")->valuestring, stdout);
   }

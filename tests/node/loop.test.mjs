@@ -176,3 +176,25 @@ test('enhance: general patterns warn an entity that never failed', () => {
   assert.match(out.section, /\[foreign_key:customer_id, seen on other entities\]/);
   assert.match(out.section, /ForeignKey\("customers\.id"\)/);
 });
+
+test('enhance --batch: one JSON line per request, same prompts as one by one, bad lines reported', () => {
+  const { store } = seedStore(fresh());
+  const env = { FOREWARN_STORE: store };
+  const input = [
+    JSON.stringify({ scope: 'entity', target: 'Product' }),
+    JSON.stringify({ scope: 'entity', target: 'Product', prompt: 'Write the Product model.' }),
+    '{"scope": "entity"}',
+    JSON.stringify({ scope: 'galaxy', target: 'Product' }),
+  ].join('\n');
+  const r = run(['enhance', '--batch', '-'], { input, env });
+  assert.equal(r.status, 2, 'bad lines make the exit code 2');
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 4);
+  const single = json(run(['enhance', '--entity', 'Product', '--json'], { env }));
+  assert.equal(lines[0].prompt, single.prompt);
+  assert.deepEqual(lines[0].injected, single.injected);
+  assert.match(lines[1].prompt, /^Write the Product model\.\n\nAVOID THESE KNOWN ISSUES:/);
+  assert.equal(lines[2].error.code, 'schema');
+  assert.equal(lines[3].error.code, 'argument');
+  assert.match(lines[3].error.message, /scope must be entity, endpoint or schema/);
+});
