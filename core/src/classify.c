@@ -194,11 +194,18 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
   if (*loc) {
     fw_buf b;
     fw_buf_init(&b);
+    /* "a -> b" (Pydantic v1 text) and "'a', 0, 'b'" (a Python tuple repr) both become "a.0.b" */
     const char *s = *loc;
     while (*s) {
       if (strncmp(s, " -> ", 4) == 0) {
         fw_buf_putc(&b, '.');
         s += 4;
+      } else if (*s == ',') {
+        fw_buf_putc(&b, '.');
+        s++;
+        while (*s == ' ') s++;
+      } else if (*s == '\'' || *s == '"') {
+        s++;
       } else {
         fw_buf_putc(&b, *s++);
       }

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -80,6 +80,10 @@ public final class Launcher {
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", 0))
                 .withConfig(ServerSettings.http_enabled_modules,
                         EnumSet.allOf(ConfigurableServerModules.class))
+                // a test server: no 256 MB of preallocated transaction log per database
+                .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // and no 2 x 5 s netty quiet period when it stops (the Bolt server's two event loops)
+                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -215,10 +219,5 @@ public final class Launcher {
     private static void fail(String msg) {
         System.err.println("forewarn-neo4j: " + msg);
         System.exit(2);
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> unused() {
-        return Map.of();
     }
 }
