@@ -1,6 +1,7 @@
 /* store_file.c - see store_file.h. */
 #include "store_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -133,7 +134,30 @@ int file_store_open(const char *path, bool write, file_store *fs) {
   return EXIT_OK;
 }
 
+/* Temp files of writers killed mid-save. Only a lock holder writes one, so while we hold the
+ * exclusive lock every PATH.tmp.* is stale. */
+static void remove_stale_temps(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (slash) *slash = '\0';
+  char prefix[4200];
+  snprintf(prefix, sizeof prefix, "%s.tmp.", base);
+  DIR *d = opendir(slash ? dir : ".");
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
+    char full[8400];
+    snprintf(full, sizeof full, "%s/%s", slash ? dir : ".", e->d_name);
+    unlink(full);
+  }
+  closedir(d);
+}
+
 int file_store_save(file_store *fs) {
+  remove_stale_temps(fs->path);
   char *json = NULL;
   fw_error err;
   if (fw_store_to_json(fs->mem, &json, &err) != FW_OK) {

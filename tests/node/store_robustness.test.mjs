@@ -2,7 +2,7 @@
 // at any moment leaves the old or the new store, never a torn one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,11 @@ test('kill -9 during writes leaves a valid store (old or new state)', { timeout:
     assert.equal(after.occurrences, before.occurrences + (grew ? 2 : 0), 'counters match the state');
     JSON.parse(readFileSync(store, 'utf8'));
   }
+  // a completed ingest clears the temp files killed writers left behind
+  const s = path.join(dir, 'final.json');
+  writeFileSync(s, smoke('final'));
+  assert.equal(spawnSync(fast, ['ingest', '--smoke', s, '--ir', ir, '--store', store]).status, 0);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp.')), []);
   console.log(`# kill -9 test: ${killed} writers killed, ${completed} completed; the store stayed valid every time`);
   assert.ok(killed > 0, 'at least one writer was killed mid-run');
 });
