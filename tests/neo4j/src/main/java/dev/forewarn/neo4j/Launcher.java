@@ -82,6 +82,8 @@ public final class Launcher {
                         EnumSet.allOf(ConfigurableServerModules.class))
                 // a test server: no 256 MB of preallocated transaction log per database
                 .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // the harness's default page cache is 8 MB; enough room for a benchmark's store
+                .withConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
                 // and no 2 x 5 s netty quiet period when it stops (the Bolt server's two event loops)
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .build();
