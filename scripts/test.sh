@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: C unit tests under ctest in the release and the ASan+UBSan builds, then the node
+# Every test: C unit tests under ctest in the release and the ASan+UBSan builds, short fuzz runs
+# of every parser, then the node
 # test runner (CLI behaviour, corpus accuracy) against the sanitizer binary. The runners' own
 # summary lines end the output.
 set -euo pipefail
@@ -12,5 +13,7 @@ echo "== ctest (release)"
 ctest --test-dir build --output-on-failure -j2
 echo "== ctest (asan+ubsan)"
 ctest --test-dir build-asan --output-on-failure -j2
+echo "== fuzz (libFuzzer with ASan+UBSan, ${FUZZ_SECONDS:-10}s per target)"
+bash scripts/fuzz.sh
 echo "== node --test"
 FOREWARN_BIN="$PWD/build-asan/forewarn" node --test --test-concurrency=2 tests/node/

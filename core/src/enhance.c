@@ -74,7 +74,7 @@ static fw_status build_general(fw_store *s, fw_error *err) {
     snprintf(m[n].key, sizeof m[n].key, "%s|%s", p->category, constraint);
     n++;
   }
-  qsort(m, n, sizeof *m, member_cmp);
+  if (n) qsort(m, n, sizeof *m, member_cmp);
   fw_general *g = n ? fw_malloc(sizeof *g * n) : NULL;
   if (n && !g) {
     fw_free(m);

@@ -419,11 +419,15 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   rules->rules = merged;
   rules->nrules += n;
   if (rules->ncategories) memcpy(mcats, rules->categories, sizeof *mcats * rules->ncategories);
+  /* an override replaces the entry in the new array (the old array shares its strings, so it
+   * must not be searched once an entry is cleared) */
   for (size_t k = 0; k < ncats; k++) {
-    size_t at = fw__category_find(rules, cats[k].name);
-    if (at != (size_t)-1) {
-      category_clear(&mcats[at]);
-      mcats[at] = cats[k];
+    for (size_t at = 0; at < rules->ncategories; at++) {
+      if (strcmp(mcats[at].name, cats[k].name) == 0) {
+        category_clear(&mcats[at]);
+        mcats[at] = cats[k];
+        break;
+      }
     }
   }
   if (nfresh) memcpy(mcats + rules->ncategories, fresh, sizeof *fresh * nfresh);
