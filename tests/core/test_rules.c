@@ -96,7 +96,29 @@ static void test_runaway_rule_stops(void) {
   fw_rules_free(r);
 }
 
+/* Overriding two built-in categories in one pack (found by fuzz_rules: the override used to
+ * search an array whose strings it had just freed). */
+static void test_category_override(void) {
+  fw_rules *r;
+  fw_classifier *cl;
+  fw_error err;
+  CHECK(fw_rules_new(&r, &err) == FW_OK);
+  CHECK(add(r, "{\"format_version\": 1, \"categories\": {"
+               "\"missing_key\": {\"error_type\": \"code\", \"constraint\": \"key\", \"summary\": \"ACME: key {name}\", \"bad_code\": \"b\", \"correct_code\": \"c\"},"
+               "\"undefined_name\": {\"error_type\": \"code\", \"constraint\": \"name\", \"summary\": \"ACME: name {name}\", \"bad_code\": \"b\", \"correct_code\": \"c\"}}}",
+            &err) == FW_OK);
+  CHECK(fw_classifier_new(r, &cl, &err) == FW_OK);
+  char *out = NULL;
+  const char *text = "KeyError: 'tenant'";
+  CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"remediation\":\"ACME: key tenant\""));
+  fw_free(out);
+  fw_classifier_free(cl);
+  fw_rules_free(r);
+}
+
 int main(void) {
+  test_category_override();
   test_user_rule_wins();
   test_broken_packs();
   test_runaway_rule_stops();
