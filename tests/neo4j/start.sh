@@ -81,6 +81,7 @@ java_opts=(
   -Dio.netty.tryReflectionSetAccessible=true
   -XX:+ExitOnOutOfMemoryError
   -Xmx1g
+  -XX:TieredStopAtLevel=1
 )
 # shellcheck disable=SC2206
 if [[ -n "${FOREWARN_NEO4J_JAVA_OPTS:-}" ]]; then java_opts+=(${FOREWARN_NEO4J_JAVA_OPTS}); fi
