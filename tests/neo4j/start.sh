@@ -11,12 +11,15 @@
 #
 # Environment (all optional):
 #   FOREWARN_NEO4J_PASSWORD   the password for user neo4j (at least 8 characters; default: random)
-#   FOREWARN_NEO4J_PORT       HTTP port (default 0: any free port, chosen by the server itself)
+#   FOREWARN_NEO4J_PORT       HTTP port (default 0: any free port, chosen by the server itself;
+#                             --foreground: 7474 when free)
 #   FOREWARN_NEO4J_TIMEOUT    seconds to wait for READY after the build (default 180)
 #   FOREWARN_NEO4J_WATCH_PID  the server stops by itself when this process ends (the test runner)
-#   FOREWARN_NEO4J_JAVA_OPTS  extra JVM options (default heap: -Xmx1g)
+#   FOREWARN_NEO4J_JAVA_OPTS  extra JVM options, after the defaults -Xmx1g -XX:TieredStopAtLevel=1 (C1
+#                             only: half the start-up on 2 busy cores; a benchmark can pass
+#                             -XX:TieredStopAtLevel=4 to get C2 back)
 #   FOREWARN_M2_REPO          Maven local repository (default: Maven's own, ~/.m2/repository)
-# Exit codes: 0 ready, 1 failed to build or start, 3 java or mvn not installed.
+# Exit codes: 0 ready, 1 failed to build or start, 2 usage, 3 java or mvn not installed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -25,7 +28,7 @@ state=""
 for arg in "$@"; do
   case "$arg" in
     --foreground) foreground=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "start.sh: unknown option $arg" >&2; exit 2 ;;
     *) state="$arg" ;;
   esac
@@ -71,8 +74,16 @@ password="${FOREWARN_NEO4J_PASSWORD:-}"
 if [[ -z "$password" ]]; then
   password="fw-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
 fi
+if [[ "$password" == *"'"* || "$password" == *$'\n'* ]]; then
+  echo "start.sh: FOREWARN_NEO4J_PASSWORD must not contain a quote or a newline" >&2
+  exit 2
+fi
 export FOREWARN_NEO4J_PASSWORD="$password"
 port="${FOREWARN_NEO4J_PORT:-0}"
+# A person gets Neo4j's usual 7474 when it is free (same settings after a restart but the password).
+if (( foreground )) && [[ -z "${FOREWARN_NEO4J_PORT:-}" ]] && ! (exec 3<>/dev/tcp/127.0.0.1/7474) 2>/dev/null; then
+  port=7474
+fi
 # The flags Neo4j ships in its own config for Java 17, then the caller's.
 java_opts=(
   --add-opens=java.base/java.nio=ALL-UNNAMED

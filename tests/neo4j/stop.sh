@@ -8,7 +8,7 @@ state="${1:?usage: stop.sh STATE_DIR}"
 if [[ -f "$state/pid" ]]; then
   pid="$(cat "$state/pid")"
   # Only signal the process if it is still our launcher (pids get reused).
-  if [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q 'dev.forewarn.neo4j.Launcher'; then
+  if [[ "$pid" =~ ^[0-9]+$ ]] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'dev.forewarn.neo4j.Launcher'; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do
       kill -0 "$pid" 2>/dev/null || break
