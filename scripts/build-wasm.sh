@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the standalone WebAssembly module wasm/dist/forewarn.wasm (core + PCRE2 without JIT +
+# cJSON, no Emscripten JS glue; loaded by wasm/forewarn.mjs) in build-wasm/ with Debian's
+# Emscripten. FW_WASM_OPT picks the optimisation level (default -O2: see wasm/README.md for the
+# -Oz / -O2 measurements). Needs `emscripten` (scripts/setup.sh installs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Debian's emcc runs its JS optimiser with the system node, which must find Debian's acorn.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+if ! command -v emcmake >/dev/null 2>&1; then
+  echo "build-wasm: emcmake not found: install the Debian package emscripten (scripts/setup.sh)" >&2
+  exit 1
+fi
+opt=${FW_WASM_OPT:--O2}
+dir=${FW_WASM_BUILD_DIR:-build-wasm}
+gen=()
+command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
+# Re-configure when the optimisation level changed (it is baked into the cache).
+if [ -f "$dir/CMakeCache.txt" ] && ! grep -qx "CMAKE_C_FLAGS_RELEASE:STRING=$opt -DNDEBUG" "$dir/CMakeCache.txt"; then
+  rm -f "$dir/CMakeCache.txt"
+fi
+if [ ! -f "$dir/CMakeCache.txt" ]; then
+  emcmake cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DFW_BUILD_TESTS=OFF \
+    "-DCMAKE_C_FLAGS_RELEASE=$opt -DNDEBUG" "-DCMAKE_EXE_LINKER_FLAGS_RELEASE=$opt" >/dev/null
+fi
+cmake --build "$dir" -j2 --target forewarn_wasm

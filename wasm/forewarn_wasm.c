@@ -1,0 +1,177 @@
+/*
+ * forewarn_wasm.c - the WebAssembly face of the core for wasm/forewarn.mjs (see forewarn_wasm.h),
+ * over the public API only. What is exported is listed by name in wasm/exports.txt
+ * (-sEXPORTED_FUNCTIONS), not marked by attribute, so that file is the whole export surface.
+ */
+#include "forewarn_wasm.h"
+
+#include <malloc.h>
+
+/* ---- Errors ------------------------------------------------------------------------------ */
+
+fw_error *fw_wasm_error_new(void) {
+  fw_error *e = fw_malloc(sizeof *e);
+  if (e) {
+    e->code = FW_OK;
+    e->message[0] = e->path[0] = e->rule_id[0] = '\0';
+  }
+  return e;
+}
+int fw_wasm_error_code(const fw_error *e) { return (int)e->code; }
+const char *fw_wasm_error_message(const fw_error *e) { return e->message; }
+const char *fw_wasm_error_path(const fw_error *e) { return e->path; }
+const char *fw_wasm_error_rule_id(const fw_error *e) { return e->rule_id; }
+
+/* Every shim call starts from a clean error, so a NULL result with code "ok" cannot happen. */
+static void reset(fw_error *e) {
+  e->code = FW_OK;
+  e->message[0] = e->path[0] = e->rule_id[0] = '\0';
+}
+
+/* A string result, or NULL with e filled. */
+static char *result(fw_status st, char *out, fw_error *e) {
+  if (st == FW_OK) return out;
+  fw_free(out);
+  if (e->code == FW_OK) e->code = st;
+  return NULL;
+}
+
+size_t fw_wasm_heap_used(void) { return (size_t)mallinfo().uordblks; }
+
+/* ---- Handles ----------------------------------------------------------------------------- */
+
+fw_rules *fw_wasm_rules_new(fw_error *e) {
+  reset(e);
+  fw_rules *r = NULL;
+  return fw_rules_new(&r, e) == FW_OK ? r : NULL;
+}
+
+int fw_wasm_rules_add_pack(fw_rules *r, const char *json, size_t len, fw_error *e) {
+  reset(e);
+  return (int)fw_rules_add_pack(r, json, len, e);
+}
+
+fw_classifier *fw_wasm_classifier_new(const fw_rules *r, fw_error *e) {
+  reset(e);
+  fw_classifier *c = NULL;
+  return fw_classifier_new(r, &c, e) == FW_OK ? c : NULL;
+}
+
+fw_ir *fw_wasm_ir_parse(const char *json, size_t len, fw_error *e) {
+  reset(e);
+  fw_ir *ir = NULL;
+  return fw_ir_parse(json, len, &ir, e) == FW_OK ? ir : NULL;
+}
+
+char *fw_wasm_ir_to_json(const fw_ir *ir, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_ir_to_json(ir, &out, e), out, e);
+}
+
+fw_store *fw_wasm_store_new(fw_error *e) {
+  reset(e);
+  fw_store *s = NULL;
+  return fw_store_new(&s, e) == FW_OK ? s : NULL;
+}
+
+int fw_wasm_store_load(fw_store *s, const char *json, size_t len, fw_error *e) {
+  reset(e);
+  return (int)fw_store_load(s, json, len, e);
+}
+
+/* ---- Calls that return JSON -------------------------------------------------------------- */
+
+char *fw_wasm_classify(fw_classifier *c, const char *text, size_t len, const fw_ir *ir,
+                                const char *endpoint, const char *now, size_t max_input,
+                                fw_error *e) {
+  reset(e);
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input};
+  char *out = NULL;
+  return result(fw_classify(c, text, len, &o, &out, e), out, e);
+}
+
+char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t len,
+                                       const fw_ir *ir, const char *endpoint, const char *now,
+                                       size_t max_input, fw_error *e) {
+  reset(e);
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input};
+  char *out = NULL;
+  fw_status st = fw_classify_record(c, line, len, &o, &out, e);
+  if (st != FW_OK && e->code == FW_OK) e->code = st;
+  return out;
+}
+
+char *fw_wasm_normalize(const char *text, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_normalize_message(text, len, &out, e), out, e);
+}
+
+char *fw_wasm_smoke_validate(const char *json, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_smoke_validate(json, len, &out, e), out, e);
+}
+
+char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len,
+                               const fw_ir *ir, const char *manifest, size_t manifest_len,
+                               const char *now, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_collect(c, smoke, smoke_len, ir, manifest, manifest_len, now, &out, e), out, e);
+}
+
+char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len,
+                               const char *scope, const char *target, const fw_ir *ir,
+                               const fw_rules *rules, size_t max_patterns, int min_occurrences,
+                               size_t budget, size_t quote_cap, fw_error *e) {
+  reset(e);
+  fw_enhance_options o = {0};
+  o.scope = scope;
+  o.target = target;
+  o.ir = ir;
+  o.rules = rules;
+  o.max_patterns = max_patterns;
+  o.min_occurrences = min_occurrences;
+  o.budget = budget;
+  o.quote_cap = quote_cap;
+  char *out = NULL;
+  return result(fw_enhance(s, prompt, len, &o, &out, e), out, e);
+}
+
+char *fw_wasm_store_to_json(const fw_store *s, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_to_json(s, &out, e), out, e);
+}
+
+char *fw_wasm_store_apply(fw_store *s, const char *changeset, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_apply(s, changeset, len, &out, e), out, e);
+}
+
+char *fw_wasm_store_get(const fw_store *s, const char *pattern_id, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_get(s, pattern_id, &out, e), out, e);
+}
+
+char *fw_wasm_store_query(const fw_store *s, const char *query, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_query(s, query, len, &out, e), out, e);
+}
+
+char *fw_wasm_store_list(const fw_store *s, int unclassified, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_list(s, unclassified != 0, &out, e), out, e);
+}
+
+char *fw_wasm_store_stats(const fw_store *s, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_store_stats(s, &out, e), out, e);
+}
