@@ -1,0 +1,246 @@
+// Type declarations of wasm/forewarn.mjs, the JavaScript API over forewarn.wasm.
+// Documents are plain JSON; their fields are described in docs/formats.md.
+
+/** A JSON document given as text, UTF-8 bytes, or a value that JSON.stringify serialises. */
+export type JsonDocument = string | Uint8Array | object;
+
+/** Where Forewarn.load() gets the module from. */
+export type WasmSource =
+  | string // a path (Node) or URL
+  | URL
+  | ArrayBuffer
+  | ArrayBufferView
+  | Response
+  | WebAssembly.Module;
+
+/** Status names of the core (fw_status_name). */
+export type StatusCode =
+  | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit';
+
+/** A failure reported by the core: `code` is its status name, `message` its message. */
+export class ForewarnError extends Error {
+  readonly name: 'ForewarnError';
+  readonly code: StatusCode;
+  /** JSON path of a schema error, e.g. "$.entities[2].fields[0].type". */
+  readonly path?: string;
+  /** The rule that failed to compile or ran away. */
+  readonly ruleId?: string;
+}
+
+/** An ISO 8601 UTC time ("2026-01-01T00:00:00Z") or a Date; null means the epoch. */
+export type Now = Date | string | null;
+
+export interface ClassifyOptions {
+  /** Map the error onto this spec: an IR (reused) or an ApplicationIR document (parsed per call). */
+  ir?: IR | JsonDocument | null;
+  /** Rules to use; default the built-in pack. */
+  rules?: Rules;
+  /** "METHOD /path" the failure came from. */
+  endpoint?: string | null;
+  /** Time for first_seen / last_seen; default the current time. */
+  now?: Now;
+  /** Refuse texts larger than this many bytes; 0 or absent is the core's 4 MiB. */
+  maxInput?: number;
+}
+
+export interface IrContext {
+  entity_name: string | null;
+  field_name: string | null;
+  constraint_type: string | null;
+  relationship_type: string | null;
+  related_entity: string | null;
+  table: string | null;
+  schema: string | null;
+  endpoint: string | null;
+  endpoint_pattern: string | null;
+  mapped: boolean;
+}
+
+export interface GenerationAntiPattern {
+  pattern_id: string;
+  error_type: string;
+  category: string;
+  exception_class: string;
+  error_message_pattern: string;
+  message_template: string;
+  entity_pattern: string;
+  endpoint_pattern: string;
+  field_pattern: string;
+  remediation: string;
+  bad_code_snippet: string;
+  correct_code_snippet: string;
+  occurrence_count: number;
+  times_prevented: number;
+  prevention_rate: number;
+  first_seen: string;
+  last_seen: string;
+  signature_version: number;
+  [key: string]: unknown;
+}
+
+/** The classification of one error text (docs/formats.md, "Classification"). */
+export interface Classification {
+  id?: unknown;
+  error_type: 'database' | 'validation' | 'import' | 'code' | 'http' | 'unknown' | string;
+  category: string;
+  rule_id: string | null;
+  exception_class: string | null;
+  inner_exception_class: string | null;
+  message: string;
+  message_template: string;
+  context: Partial<Record<'table' | 'column' | 'constraint' | 'field' | 'loc' | 'module' | 'name' |
+    'attribute' | 'object_type' | 'value', string>>;
+  ir?: IrContext;
+  pattern_id: string;
+  anti_pattern: GenerationAntiPattern;
+}
+
+/** The output of a JSON-lines record that could not be classified. */
+export interface RecordError {
+  id: unknown;
+  error: { code: StatusCode; message: string; rule_id?: string };
+}
+
+/** Which prompt to enhance: {scope, target}, or one of the shorthands. */
+export type EnhanceTarget =
+  | { scope: 'entity' | 'endpoint' | 'schema'; target: string }
+  | { entity: string }
+  | { endpoint: string }
+  | { schema: string };
+
+export interface EnhanceOptions {
+  ir?: IR | JsonDocument | null;
+  /** Remediation templates for general patterns; default the built-in pack. */
+  rules?: Rules;
+  /** At most this many patterns (default 5). */
+  maxPatterns?: number;
+  /** Only patterns seen at least this often (default 2). */
+  minOccurrences?: number;
+  /** Characters of the whole section (default 2000). */
+  budget?: number;
+  /** Characters of any quoted value (default 60). */
+  quoteCap?: number;
+}
+
+export interface Injection {
+  pattern_id: string;
+  scope: string;
+  target: string;
+  entity: string;
+  general: boolean;
+  [key: string]: unknown;
+}
+
+export interface EnhanceResult {
+  prompt: string;
+  section: string;
+  /** What a manifest records for this prompt. */
+  injected: Injection[];
+}
+
+export interface CollectOptions {
+  rules?: Rules;
+  now?: Now;
+}
+
+/** What applying one run's change set did (docs/formats.md, "Change set"). */
+export interface FeedbackProcessingResult {
+  run_id: string;
+  already_ingested: boolean;
+  patterns_created: number;
+  patterns_updated: number;
+  repeated_errors: number;
+  prevented: number;
+  not_prevented: number;
+  unclassifiable_errors: string[];
+}
+
+export interface StoreStats {
+  runs: Array<Record<string, unknown>>;
+  totals: Record<string, unknown>;
+}
+
+/** A compiled rule set: the built-in pack plus user packs, whose rules are tried first. */
+export interface Rules {
+  readonly count: number;
+  addPack(pack: JsonDocument): this;
+  delete(): void;
+}
+
+/** A parsed, validated ApplicationIR. */
+export interface IR {
+  /** The IR normalised (derived tables filled in). */
+  toJSON(): Record<string, unknown>;
+  delete(): void;
+}
+
+/** The in-memory anti-pattern store. */
+export interface MemoryStore {
+  /** Number of stored patterns. */
+  readonly size: number;
+  /** Replace the content with a store document; a corrupt one is refused and the content kept. */
+  load(doc: JsonDocument): this;
+  /** The store document as an object. */
+  toJSON(): Record<string, unknown>;
+  /** The store document as the core writes it (what the native file store holds). */
+  serialize(): string;
+  stats(): StoreStats;
+  patterns(options?: { unclassified?: boolean }): Array<Record<string, unknown>>;
+  get(patternId: string): Record<string, unknown> | null;
+  query(query?: {
+    entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
+  } | string): Array<Record<string, unknown>>;
+  /** Apply a change set from fw.changeset(). */
+  apply(changeset: JsonDocument): FeedbackProcessingResult;
+  delete(): void;
+}
+
+/** The calls that return the core's JSON text byte for byte. */
+export interface RawApi {
+  classify(text: string | Uint8Array, options?: ClassifyOptions): string;
+  classifyRecord(line: string | Uint8Array, options?: ClassifyOptions): string;
+  enhance(prompt: string, target: EnhanceTarget, store: MemoryStore, options?: EnhanceOptions): string;
+  changeset(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+    options?: CollectOptions): string;
+  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+    store: MemoryStore, options?: CollectOptions): string;
+  apply(store: MemoryStore, changeset: JsonDocument): string;
+  stats(store: MemoryStore): string;
+  patterns(store: MemoryStore, options?: { unclassified?: boolean }): string;
+}
+
+/** One instance of forewarn.wasm with its own memory. */
+export class Forewarn {
+  /** Load the module (memoised per source; default ./dist/forewarn.wasm next to forewarn.mjs). */
+  static load(source?: WasmSource): Promise<Forewarn>;
+  /** A new, separate instance of a compiled module (not memoised). */
+  static instantiate(module: WebAssembly.Module): Promise<Forewarn>;
+  private constructor();
+
+  readonly version: string;
+  readonly Rules: new (...packs: JsonDocument[]) => Rules;
+  readonly IR: new (doc: JsonDocument) => IR;
+  readonly MemoryStore: new (doc?: JsonDocument | null) => MemoryStore;
+  readonly raw: RawApi;
+
+  /** Classify one error text (a traceback, an exception line, a 422 body...). */
+  classify(text: string | Uint8Array, options?: ClassifyOptions): Classification;
+  /** Classify one JSON-lines record {"id", "text", "endpoint"?}; a bad record is returned, not thrown. */
+  classifyRecord(line: string | Uint8Array, options?: ClassifyOptions): Classification | RecordError;
+  /** The base prompt followed by "AVOID THESE KNOWN ISSUES:" with the store's relevant patterns. */
+  enhance(prompt: string, target: EnhanceTarget, store: MemoryStore, options?: EnhanceOptions): EnhanceResult;
+  /** The change set of one smoke run (and the manifest of its prompts, or null). */
+  changeset(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+    options?: CollectOptions): Record<string, unknown>;
+  /** Collect one smoke run into the store. */
+  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+    store: MemoryStore, options?: CollectOptions): FeedbackProcessingResult;
+  /** The message template of a text. */
+  normalize(message: string | Uint8Array): string;
+  /** Validate a SmokeTestResult; returns its normalised form. */
+  validateSmoke(doc: JsonDocument): Record<string, unknown>;
+  /** heapUsed: bytes malloc'd and not freed; memoryBytes: size of the linear memory. */
+  memoryStats(): { heapUsed: number; memoryBytes: number };
+}
+
+export default Forewarn;

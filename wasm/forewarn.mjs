@@ -1,0 +1,484 @@
+// forewarn.mjs - the JavaScript API over the standalone forewarn.wasm (built by
+// scripts/build-wasm.sh; no Emscripten glue). Loads in Node, browsers and edge runtimes that hand
+// over a precompiled WebAssembly.Module. Pointers stay inside: every string copied into WASM
+// memory is freed in `finally`, every handle has delete() with a FinalizationRegistry backstop,
+// and a failing core call throws a ForewarnError (an Error with the core's status name as `code`
+// and the core's message).
+
+const DEFAULT_WASM = new URL('./dist/forewarn.wasm', import.meta.url);
+const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An Error from the core: `code` is its status name ("json", "schema", "utf8", ...). */
+export class ForewarnError extends Error {
+  constructor(code, message, { path, ruleId } = {}) {
+    super(message || code);
+    this.name = 'ForewarnError';
+    this.code = code;
+    if (path) this.path = path;
+    if (ruleId) this.ruleId = ruleId;
+  }
+}
+
+// ---- Loading --------------------------------------------------------------------------------
+
+async function readUrl(url) {
+  if (url.protocol === 'file:' && IS_NODE) {
+    const [{ readFile }, { fileURLToPath }] = await Promise.all([import('node:fs/promises'), import('node:url')]);
+    return readFile(fileURLToPath(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`forewarn: cannot load ${url.href}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+// A WebAssembly.Module from whatever the caller has.
+async function compile(source) {
+  if (source === undefined || source === null) return WebAssembly.compile(await readUrl(DEFAULT_WASM));
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  if (source instanceof URL) return WebAssembly.compile(await readUrl(source));
+  if (typeof source === 'string') {
+    let url;
+    try {
+      url = new URL(source); // absolute URL
+    } catch {
+      if (IS_NODE) {
+        const { readFile } = await import('node:fs/promises');
+        return WebAssembly.compile(await readFile(source)); // a path, from the working directory
+      }
+      url = new URL(source, globalThis.location?.href ?? import.meta.url);
+    }
+    return WebAssembly.compile(await readUrl(url));
+  }
+  throw new TypeError('Forewarn.load: expected nothing, a path or URL, bytes, a Response or a WebAssembly.Module');
+}
+
+const loaded = new Map(); // memoised loads: key -> Promise<Forewarn>
+const loadedByObject = new WeakMap();
+
+function memoKey(source) {
+  if (source === undefined || source === null) return 'default';
+  if (typeof source === 'string') return `s:${source}`;
+  if (source instanceof URL) return `s:${source.href}`;
+  return null;
+}
+
+// Dates and strings as the core's ISO 8601 UTC form (seconds precision).
+function isoNow(now) {
+  if (now === undefined) now = new Date();
+  if (now === null) return null;
+  if (now instanceof Date) return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (typeof now === 'string') return now;
+  throw new TypeError('now: expected a Date or an ISO 8601 string');
+}
+
+const asText = (doc) => (typeof doc === 'string' || doc instanceof Uint8Array ? doc : JSON.stringify(doc));
+
+// ---- The module instance --------------------------------------------------------------------
+
+export class Forewarn {
+  /**
+   * Load forewarn.wasm (memoised per source): nothing for ./dist/forewarn.wasm next to this
+   * module, a path or URL, bytes, a Response, or a precompiled WebAssembly.Module.
+   */
+  static load(source) {
+    const key = memoKey(source);
+    const cache = key ? loaded : typeof source === 'object' ? loadedByObject : null;
+    const k = key ?? source;
+    if (cache?.has(k)) return cache.get(k);
+    const p = compile(source).then((module) => Forewarn.instantiate(module));
+    cache?.set(k, p);
+    p.catch(() => cache?.delete(k)); // a failed load may be retried
+    return p;
+  }
+
+  /** A new, separate instance (own memory) of a compiled module; not memoised. */
+  static async instantiate(module) {
+    const fw = new Forewarn(PRIVATE);
+    const imports = {
+      env: { emscripten_notify_memory_growth: () => fw.#refreshViews() },
+      // The core does no I/O and takes the time as a parameter; if a future build links a WASI
+      // call anyway, it gets a deterministic stub instead of failing to instantiate.
+      wasi_snapshot_preview1: new Proxy({}, {
+        get: (_, name) => (name === 'proc_exit'
+          ? (code) => { throw new Error(`forewarn.wasm called exit(${code})`); }
+          : () => 52 /* ENOSYS */),
+      }),
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    fw.#init(instance);
+    return fw;
+  }
+
+  #x; // the instance's exports
+  #memory;
+  #u8 = null;
+  #err = 0; // this instance's fw_error
+  #registry;
+  #defaultRules = null;
+
+  /** @private use Forewarn.load() */
+  constructor(token) {
+    if (token !== PRIVATE) throw new TypeError('use Forewarn.load()');
+  }
+
+  #init(instance) {
+    this.#x = instance.exports;
+    this.#memory = this.#x.memory;
+    this.#x._initialize?.();
+    this.#err = this.#x.fw_wasm_error_new();
+    if (!this.#err) throw new ForewarnError('nomem', 'out of memory');
+    this.#registry = new FinalizationRegistry((free) => free());
+    const fw = this;
+    const x = this.#x;
+
+    /** A compiled rule set: the built-in pack plus optional user packs (tried first). */
+    this.Rules = class Rules {
+      #h;
+      constructor(...packs) {
+        const h = { rules: 0, classifier: 0 };
+        h.rules = x.fw_wasm_rules_new(fw.#err);
+        if (!h.rules) fw.#throw();
+        this.#h = h;
+        fw.#registry.register(this, () => fw.#freeRules(h), h);
+        try {
+          for (const pack of packs) this.addPack(pack);
+        } catch (e) {
+          this.delete();
+          throw e;
+        }
+      }
+      /** Add a rule pack (JSON text or object); its rules take precedence. */
+      addPack(pack) {
+        const h = this.#handle();
+        fw.#withStrings([asText(pack)], ([p]) => {
+          if (x.fw_wasm_rules_add_pack(h.rules, p.ptr, p.len, fw.#err) !== 0) fw.#throw();
+        });
+        if (h.classifier) { // its scratch was sized for the old set
+          x.fw_classifier_free(h.classifier);
+          h.classifier = 0;
+        }
+        return this;
+      }
+      get count() { return x.fw_rules_count(this.#handle().rules); }
+      delete() {
+        if (!this.#h) return;
+        fw.#registry.unregister(this.#h);
+        fw.#freeRules(this.#h);
+        this.#h = null;
+      }
+      #handle() {
+        if (!this.#h) throw new ForewarnError('argument', 'Rules used after delete()');
+        return this.#h;
+      }
+      // internal: the pointers (the classifier created on first use)
+      static handles(r) {
+        const h = r.#handle();
+        if (!h.classifier) {
+          h.classifier = x.fw_wasm_classifier_new(h.rules, fw.#err);
+          if (!h.classifier) fw.#throw();
+        }
+        return h;
+      }
+    };
+
+    /** A parsed, validated ApplicationIR. */
+    this.IR = class IR {
+      #h;
+      constructor(doc) {
+        const h = { ptr: 0 };
+        fw.#withStrings([asText(doc)], ([d]) => {
+          h.ptr = x.fw_wasm_ir_parse(d.ptr, d.len, fw.#err);
+          if (!h.ptr) fw.#throw();
+        });
+        this.#h = h;
+        fw.#registry.register(this, () => x.fw_ir_free(h.ptr), h);
+      }
+      /** The IR normalised (derived tables filled in). */
+      toJSON() { return JSON.parse(fw.#takeString(x.fw_wasm_ir_to_json(this.#ptr(), fw.#err))); }
+      delete() {
+        if (!this.#h) return;
+        fw.#registry.unregister(this.#h);
+        x.fw_ir_free(this.#h.ptr);
+        this.#h = null;
+      }
+      #ptr() {
+        if (!this.#h) throw new ForewarnError('argument', 'IR used after delete()');
+        return this.#h.ptr;
+      }
+      static ptr(ir) { return ir.#ptr(); }
+    };
+
+    /** The in-memory anti-pattern store (its document is the file store's content). */
+    this.MemoryStore = class MemoryStore {
+      #h;
+      constructor(doc) {
+        const h = { ptr: x.fw_wasm_store_new(fw.#err) };
+        if (!h.ptr) fw.#throw();
+        this.#h = h;
+        fw.#registry.register(this, () => x.fw_store_free(h.ptr), h);
+        if (doc !== undefined && doc !== null) {
+          try {
+            this.load(doc);
+          } catch (e) {
+            this.delete();
+            throw e;
+          }
+        }
+      }
+      /** Replace the content with a store document (a corrupt one is refused, content kept). */
+      load(doc) {
+        const ptr = this.#ptr();
+        fw.#withStrings([asText(doc)], ([d]) => {
+          if (x.fw_wasm_store_load(ptr, d.ptr, d.len, fw.#err) !== 0) fw.#throw();
+        });
+        return this;
+      }
+      /** The store document as an object (JSON.stringify(store) gives the document). */
+      toJSON() { return JSON.parse(this.serialize()); }
+      /** The store document as the core writes it, byte for byte. */
+      serialize() { return fw.#takeString(x.fw_wasm_store_to_json(this.#ptr(), fw.#err)); }
+      get size() { return x.fw_store_pattern_count(this.#ptr()); }
+      /** Per-run history and totals. */
+      stats() { return JSON.parse(fw.raw.stats(this)); }
+      /** Every pattern, or with {unclassified: true} every unclassified error group. */
+      patterns({ unclassified = false } = {}) { return JSON.parse(fw.raw.patterns(this, { unclassified })); }
+      /** One pattern by id, or null. */
+      get(patternId) {
+        const ptr = this.#ptr();
+        return JSON.parse(fw.#withStrings([String(patternId)], ([id]) =>
+          fw.#takeString(x.fw_wasm_store_get(ptr, id.ptr, fw.#err))));
+      }
+      /** Patterns matching {entity?, endpoint_pattern?, schema?, error_type?, min_occurrences?}. */
+      query(q = {}) {
+        const ptr = this.#ptr();
+        return JSON.parse(fw.#withStrings([asText(q)], ([d]) =>
+          fw.#takeString(x.fw_wasm_store_query(ptr, d.ptr, d.len, fw.#err))));
+      }
+      /** Apply a change set (from fw.changeset()); returns the FeedbackProcessingResult. */
+      apply(changeset) { return JSON.parse(fw.raw.apply(this, changeset)); }
+      delete() {
+        if (!this.#h) return;
+        fw.#registry.unregister(this.#h);
+        x.fw_store_free(this.#h.ptr);
+        this.#h = null;
+      }
+      #ptr() {
+        if (!this.#h) throw new ForewarnError('argument', 'MemoryStore used after delete()');
+        return this.#h.ptr;
+      }
+      static ptr(s) {
+        if (!(s instanceof MemoryStore)) throw new TypeError('store: expected a MemoryStore of this Forewarn instance');
+        return s.#ptr();
+      }
+    };
+
+    /** The same calls returning the core's JSON text byte for byte (the parity tests use these). */
+    this.raw = Object.freeze({
+      classify: (text, options = {}) => fw.#classify(text, options, false),
+      classifyRecord: (line, options = {}) => fw.#classify(line, options, true),
+      enhance: (prompt, target, store, options = {}) => fw.#enhance(prompt, target, store, options),
+      changeset: (smoke, ir, manifest, options = {}) => fw.#changeset(smoke, ir, manifest, options),
+      collect: (smoke, ir, manifest, store, options = {}) =>
+        fw.raw.apply(store, fw.#changeset(smoke, ir, manifest, options)),
+      apply: (store, changeset) => {
+        const ptr = this.MemoryStore.ptr(store);
+        return fw.#withStrings([asText(changeset)], ([c]) =>
+          fw.#takeString(x.fw_wasm_store_apply(ptr, c.ptr, c.len, fw.#err)));
+      },
+      stats: (store) => fw.#takeString(x.fw_wasm_store_stats(this.MemoryStore.ptr(store), fw.#err)),
+      patterns: (store, { unclassified = false } = {}) =>
+        fw.#takeString(x.fw_wasm_store_list(this.MemoryStore.ptr(store), unclassified ? 1 : 0, fw.#err)),
+    });
+  }
+
+  // ---- Memory and strings -------------------------------------------------------------------
+
+  #refreshViews() { this.#u8 = null; }
+
+  #bytes() {
+    // A grown memory detaches the old buffer; the growth import or the length check renews it.
+    if (!this.#u8 || this.#u8.buffer !== this.#memory.buffer) this.#u8 = new Uint8Array(this.#memory.buffer);
+    return this.#u8;
+  }
+
+  // Copy strings (or bytes) into WASM memory as NUL-terminated buffers, run fn, free them.
+  #withStrings(values, fn) {
+    const x = this.#x;
+    const bufs = [];
+    try {
+      for (const v of values) {
+        if (v === null || v === undefined) {
+          bufs.push({ ptr: 0, len: 0 });
+          continue;
+        }
+        if (v instanceof Uint8Array) {
+          const ptr = x.fw_malloc(v.length + 1);
+          if (!ptr) throw new ForewarnError('nomem', 'out of memory');
+          bufs.push({ ptr, len: v.length });
+          const u8 = this.#bytes();
+          u8.set(v, ptr);
+          u8[ptr + v.length] = 0;
+          continue;
+        }
+        if (typeof v !== 'string') throw new TypeError(`expected a string, got ${typeof v}`);
+        const cap = v.length * 3 + 1; // UTF-16 units -> at most 3 UTF-8 bytes each
+        const ptr = x.fw_malloc(cap);
+        if (!ptr) throw new ForewarnError('nomem', 'out of memory');
+        const buf = { ptr, len: 0 };
+        bufs.push(buf);
+        const u8 = this.#bytes();
+        buf.len = encoder.encodeInto(v, u8.subarray(ptr, ptr + cap - 1)).written;
+        u8[ptr + buf.len] = 0;
+      }
+      return fn(bufs);
+    } finally {
+      for (const b of bufs) if (b.ptr) x.fw_free(b.ptr);
+    }
+  }
+
+  #cString(ptr) {
+    const u8 = this.#bytes();
+    const end = u8.indexOf(0, ptr);
+    return decoder.decode(u8.subarray(ptr, end));
+  }
+
+  // A string the core returned (freed here), or the error it reported.
+  #takeString(ptr) {
+    if (!ptr) this.#throw();
+    try {
+      return this.#cString(ptr);
+    } finally {
+      this.#x.fw_free(ptr);
+    }
+  }
+
+  #throw() {
+    const x = this.#x;
+    const code = x.fw_wasm_error_code(this.#err);
+    const name = this.#cString(x.fw_status_name(code));
+    const path = this.#cString(x.fw_wasm_error_path(this.#err));
+    const ruleId = this.#cString(x.fw_wasm_error_rule_id(this.#err));
+    throw new ForewarnError(name, this.#cString(x.fw_wasm_error_message(this.#err)) || name, { path, ruleId });
+  }
+
+  #freeRules(h) {
+    if (h.classifier) this.#x.fw_classifier_free(h.classifier);
+    this.#x.fw_rules_free(h.rules);
+    h.rules = h.classifier = 0;
+  }
+
+  #rules(rules) {
+    if (rules === undefined || rules === null) {
+      this.#defaultRules ??= new this.Rules();
+      rules = this.#defaultRules;
+    }
+    if (!(rules instanceof this.Rules)) throw new TypeError('rules: expected a Rules of this Forewarn instance');
+    return this.Rules.handles(rules);
+  }
+
+  // An IR option: an IR (used as is), a document (parsed for this call), or nothing.
+  #withIR(ir, fn) {
+    if (ir === undefined || ir === null) return fn(0);
+    if (ir instanceof this.IR) return fn(this.IR.ptr(ir));
+    const parsed = new this.IR(ir);
+    try {
+      return fn(this.IR.ptr(parsed));
+    } finally {
+      parsed.delete();
+    }
+  }
+
+  // ---- Calls --------------------------------------------------------------------------------
+
+  #classify(text, { ir, rules, endpoint, now, maxInput = 0 } = {}, record) {
+    const { classifier } = this.#rules(rules);
+    return this.#withIR(ir, (irPtr) =>
+      this.#withStrings([text, endpoint ?? null, isoNow(now)], ([t, e, n]) => {
+        const fn = record ? this.#x.fw_wasm_classify_record : this.#x.fw_wasm_classify;
+        return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, maxInput, this.#err));
+      }));
+  }
+
+  #enhance(prompt, target, store, { ir, rules, maxPatterns = 0, minOccurrences = 0, budget = 0, quoteCap = 0 } = {}) {
+    const storePtr = this.MemoryStore.ptr(store);
+    let { scope, target: name } = target ?? {};
+    if (!scope) {
+      scope = ['entity', 'endpoint', 'schema'].find((s) => target?.[s] !== undefined);
+      name = scope && target[scope];
+    }
+    const rulesPtr = this.#rules(rules).rules;
+    return this.#withIR(ir, (irPtr) =>
+      this.#withStrings([prompt ?? '', scope ?? null, name ?? null], ([p, s, t]) =>
+        this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr,
+          maxPatterns, minOccurrences, budget, quoteCap, this.#err))));
+  }
+
+  #changeset(smoke, ir, manifest, { rules, now } = {}) {
+    const { classifier } = this.#rules(rules);
+    return this.#withIR(ir, (irPtr) =>
+      this.#withStrings([asText(smoke), manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
+        this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err))));
+  }
+
+  // ---- The API ------------------------------------------------------------------------------
+
+  /** Library version, "MAJOR.MINOR.PATCH". */
+  get version() { return this.#cString(this.#x.fw_version()); }
+
+  /**
+   * Classify one error text (string, or UTF-8 bytes). Options: ir (IR or document), rules
+   * (Rules; default the built-in pack), endpoint ("METHOD /path"), now (Date or ISO string;
+   * default the current time, null for the epoch), maxInput (bytes; default 4 MiB).
+   */
+  classify(text, options = {}) { return JSON.parse(this.raw.classify(text, options)); }
+
+  /**
+   * Classify one JSON-lines record {"id", "text", "endpoint"?}. A bad record is not thrown: its
+   * result is {id, error: {code, message}}, as the CLI writes it.
+   */
+  classifyRecord(line, options = {}) { return JSON.parse(this.raw.classifyRecord(line, options)); }
+
+  /**
+   * The base prompt followed by "AVOID THESE KNOWN ISSUES:" for {scope, target} (or {entity},
+   * {endpoint}, {schema}), from the store's patterns. Options: ir, rules, maxPatterns (5),
+   * minOccurrences (2), budget (2000), quoteCap (60). Returns {prompt, section, injected}.
+   */
+  enhance(prompt, target, store, options = {}) { return JSON.parse(this.raw.enhance(prompt, target, store, options)); }
+
+  /** The change set of one smoke run (+ manifest, may be null), as fw_store_apply() takes it. */
+  changeset(smokeResult, ir, manifest, options = {}) {
+    return JSON.parse(this.raw.changeset(smokeResult, ir, manifest, options));
+  }
+
+  /** Collect one smoke run into the store; returns the FeedbackProcessingResult. */
+  collect(smokeResult, ir, manifest, store, options = {}) {
+    return JSON.parse(this.raw.collect(smokeResult, ir, manifest, store, options));
+  }
+
+  /** The message template of a text (numbers, ids, quoted values... masked). */
+  normalize(message) {
+    return this.#withStrings([message], ([m]) => this.#takeString(this.#x.fw_wasm_normalize(m.ptr, m.len, this.#err)));
+  }
+
+  /** Validate a SmokeTestResult document; returns its normalised form. */
+  validateSmoke(doc) {
+    return JSON.parse(this.#withStrings([asText(doc)], ([d]) =>
+      this.#takeString(this.#x.fw_wasm_smoke_validate(d.ptr, d.len, this.#err))));
+  }
+
+  /** WASM memory figures: {heapUsed: bytes malloc'd and not freed, memoryBytes: linear memory}. */
+  memoryStats() {
+    return { heapUsed: this.#x.fw_wasm_heap_used(), memoryBytes: this.#memory.buffer.byteLength };
+  }
+}
+
+const PRIVATE = Symbol('forewarn');
+
+export default Forewarn;
