@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libcurl4-openssl-dev
-              dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev)
+              dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev emscripten)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

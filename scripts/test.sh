@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: C unit tests under ctest in the release and the ASan+UBSan builds, short fuzz runs
 # of every parser, then the node
-# test runner (CLI behaviour, corpus accuracy) against the sanitizer binary. The runners' own
+# test runner (CLI behaviour, corpus accuracy, parity vectors, the WASM API) against the sanitizer
+# binary and wasm/dist/forewarn.wasm. The runners' own
 # summary lines end the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
