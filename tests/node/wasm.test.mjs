@@ -203,6 +203,17 @@ test('100 000 classify calls do not grow the WASM heap', { skip, timeout: 120_00
   assert.equal(after.heapUsed, before.heapUsed, 'bytes in use are back where they were');
 });
 
+test('a text that makes the linear memory grow is classified like a small one', { skip }, () => {
+  const mem0 = fw.memoryStats().memoryBytes;
+  const tail = readFileSync(path.join(root, 'examples/errors/post_products_not_null.txt'), 'utf8');
+  const big = `${'INFO:     127.0.0.1:5000 - "GET /health HTTP/1.1" 200 OK\n'.repeat(60_000)}${tail}`;
+  assert.ok(big.length > 3_000_000 && big.length < 4 * 1024 * 1024);
+  const o = fw.classify(big, { ir: shopIR, endpoint: 'POST /products', now: NOW });
+  assert.ok(fw.memoryStats().memoryBytes > mem0, 'the memory grew');
+  assert.equal(o.category, 'nullable_missing');
+  assert.equal(o.pattern_id, fw.classify(tail, { ir: shopIR, endpoint: 'POST /products', now: NOW }).pattern_id);
+});
+
 test('loader: memoised default, precompiled WebAssembly.Module, bytes, path; separate instances', { skip }, async () => {
   assert.equal(await Forewarn.load(), fw);
   const bytes = readFileSync(wasmPath);
