@@ -8,6 +8,7 @@
 //   node bench/classify.mjs --quick    # ~5 MB
 //   node bench/classify.mjs --help
 
+import { buildInput, defaultCorpus } from './common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
@@ -30,7 +31,7 @@ const usage = `usage: node bench/classify.mjs [options]
                       rates are per record and per input MB of what it actually processed
   --bin PATH          forewarn binary (default build/forewarn)
   --python PATH       Python interpreter (default python3)
-  --corpus PATH       JSON lines to repeat (default /work/shared/corpus/dev.jsonl)
+  --corpus PATH       JSON lines to repeat (default ../shared/corpus/dev.jsonl)
   --out DIR           where input, outputs and classify.json go (default bench/out)
   --no-single-thread  skip the extra native run with --threads 1
   --json              print only the result JSON
@@ -42,7 +43,7 @@ function parseArgs(argv) {
   const o = {
     sizeMb: 50, nativeRuns: 3, singleThread: true, pythonRuns: 1, pythonSlice: 1, quick: false, json: false,
     bin: join(root, 'build', 'forewarn'), python: 'python3',
-    corpus: '/work/shared/corpus/dev.jsonl', out: join(here, 'out'),
+    corpus: defaultCorpus, out: join(here, 'out'),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -76,22 +77,6 @@ function parseArgs(argv) {
 }
 
 // The corpus repeated with unique ids ("d001#17") until the file reaches `bytes`.
-function buildInput(corpus, bytes, path) {
-  const records = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  if (!records.length) throw new Error(`${corpus} has no records`);
-  const chunks = [];
-  let size = 0, count = 0;
-  for (let rep = 0; size < bytes; rep++) {
-    for (const r of records) {
-      const line = JSON.stringify({ ...r, id: `${r.id}#${rep}` }) + '\n';
-      chunks.push(line);
-      size += Buffer.byteLength(line);
-      count++;
-    }
-  }
-  writeFileSync(path, chunks.join(''));
-  return { bytes: size, records: count, corpusRecords: records.length };
-}
 
 // The first `records` lines of `src` into `dst`; their byte count.
 function sliceInput(src, dst, records) {

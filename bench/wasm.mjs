@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { buildInput, defaultCorpus } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -33,7 +34,7 @@ const usage = `usage: node bench/wasm.mjs [options]
   --nojit-bin PATH  native CLI without JIT (default: built in bench/out/build-nojit)
   --no-nojit        skip the native run without JIT
   --wasm PATH       the module (default wasm/dist/forewarn.wasm)
-  --corpus PATH     JSON lines to repeat (default /work/shared/corpus/dev.jsonl)
+  --corpus PATH     JSON lines to repeat (default ../shared/corpus/dev.jsonl)
   --out DIR         input, outputs and wasm.json (default bench/out)
   --json            print only the result JSON
 
@@ -43,7 +44,7 @@ function parseArgs(argv) {
   const o = {
     sizeMb: 5, runs: 3, coldRuns: 7, nojit: true, json: false,
     bin: join(root, 'build', 'forewarn'), nojitBin: null, wasm: join(root, 'wasm', 'dist', 'forewarn.wasm'),
-    corpus: '/work/shared/corpus/dev.jsonl', out: join(here, 'out'),
+    corpus: defaultCorpus, out: join(here, 'out'),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -74,21 +75,6 @@ function parseArgs(argv) {
 }
 
 // The corpus ({id, text, endpoint?} only) repeated with unique ids until `bytes`.
-function buildInput(corpus, bytes, path) {
-  const records = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const chunks = [];
-  let size = 0, count = 0;
-  for (let rep = 0; size < bytes; rep++) {
-    for (const r of records) {
-      const line = `${JSON.stringify({ id: `${r.id}#${rep}`, text: r.text, ...(r.endpoint ? { endpoint: r.endpoint } : {}) })}\n`;
-      chunks.push(line);
-      size += Buffer.byteLength(line);
-      count++;
-    }
-  }
-  writeFileSync(path, chunks.join(''));
-  return { bytes: size, records: count };
-}
 
 function timedProcess(cmd, args, outPath) {
   return new Promise((done, fail) => {
@@ -208,7 +194,7 @@ async function main() {
   contenders.push({ name: 'WASM (Node)', wasm: true });
 
   const inputPath = join(o.out, 'wasm-input.jsonl');
-  const input = buildInput(o.corpus, o.sizeMb * 1e6, inputPath);
+  const input = buildInput(o.corpus, o.sizeMb * 1e6, inputPath, (r, id) => ({ id, text: r.text, ...(r.endpoint ? { endpoint: r.endpoint } : {}) }));
   log(`input: ${input.records} records, ${(input.bytes / 1e6).toFixed(1)} MB (${relative(root, o.corpus) || o.corpus} repeated)`);
 
   const { Forewarn } = await import(pathToFileURL(join(root, 'wasm', 'forewarn.mjs')).href);
