@@ -5,7 +5,9 @@
 // and a failing core call throws a ForewarnError (an Error with the core's status name as `code`
 // and the core's message).
 
-const DEFAULT_WASM = new URL('./dist/forewarn.wasm', import.meta.url);
+// Resolved on first use: edge runtimes such as workerd have no import.meta.url (null), and
+// there the caller passes the WebAssembly.Module it imported.
+const defaultWasm = () => new URL('./dist/forewarn.wasm', import.meta.url);
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 
 const encoder = new TextEncoder();
@@ -36,7 +38,7 @@ async function readUrl(url) {
 
 // A WebAssembly.Module from whatever the caller has.
 async function compile(source) {
-  if (source === undefined || source === null) return WebAssembly.compile(await readUrl(DEFAULT_WASM));
+  if (source === undefined || source === null) return WebAssembly.compile(await readUrl(defaultWasm()));
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   if (typeof Response !== 'undefined' && source instanceof Response) {
