@@ -43,5 +43,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 #endif

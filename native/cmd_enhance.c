@@ -4,7 +4,7 @@
  * run's manifest for the prevention accounting of the next ingest.
  */
 #include "args.h"
-#include "store_file.h"
+#include "store_neo4j.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -15,7 +15,8 @@
 
 static void enhance_usage(FILE *out) {
   fputs("usage: forewarn enhance (--entity NAME | --endpoint \"METHOD /path\" | --schema NAME)\n"
-        "                        [--ir IR.json] [--prompt FILE|-] [--store PATH] [--rules FILE]\n"
+        "                        [--ir IR.json] [--prompt FILE|-] [--store PATH|neo4j+http://HOST:PORT]\n"
+        "                        [--rules FILE]\n"
         "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
         "                        [--manifest-out FILE --run-id ID] [--json]\n"
         "       forewarn enhance --batch FILE|- [same options]\n"
@@ -193,8 +194,6 @@ int cmd_enhance(int argc, char **argv) {
     prompt = default_prompt(scope, target);
     prompt_len = strlen(prompt);
   }
-  file_store fs;
-  if ((rc = file_store_open(file_store_path(store_opt), false, &fs)) != EXIT_OK) goto done;
   fw_enhance_options o = {0};
   o.scope = scope;
   o.target = target;
@@ -203,15 +202,21 @@ int cmd_enhance(int argc, char **argv) {
   o.max_patterns = (size_t)max;
   o.min_occurrences = min;
   o.budget = (size_t)budget;
+  cli_store store;
+  fw_store *mem = NULL;
+  if ((rc = cli_store_open(store_opt, &store)) != EXIT_OK) goto done;
+  rc = cli_store_load_for_enhance(&store, batch ? NULL : &o, &mem);
+  cli_store_close(&store);
+  if (rc != EXIT_OK) goto done;
   cJSON *r = NULL;
   if (batch) {
     r = cJSON_CreateObject();
     cJSON *injected = cJSON_AddArrayToObject(r, "injected");
-    rc = enhance_batch(batch, fs.mem, o, injected);
-    file_store_close(&fs);
+    rc = enhance_batch(batch, mem, o, injected);
+    fw_store_free(mem);
   } else {
-    fw_status st = fw_enhance(fs.mem, prompt, prompt_len, &o, &out, &err);
-    file_store_close(&fs);
+    fw_status st = fw_enhance(mem, prompt, prompt_len, &o, &out, &err);
+    fw_store_free(mem);
     if (st != FW_OK) {
       cli_report("enhance", &err);
       rc = cli_exit_for(st);

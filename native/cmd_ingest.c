@@ -4,7 +4,7 @@
  * CI jobs serialise briefly and lose no increment.
  */
 #include "args.h"
-#include "store_file.h"
+#include "store_neo4j.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -19,7 +19,10 @@ static void ingest_usage(FILE *out) {
         "manifest of the prompts that produced this run, injected patterns that did not recur are\n"
         "counted as prevented. Ingesting the same run_id again changes nothing.\n"
         "\n"
-        "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json)\n"
+        "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json), or\n"
+        "                 neo4j+http://HOST:PORT, neo4j+https://..., neo4j (NEO4J_URI): a Neo4j\n"
+        "                 store (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from\n"
+        "                 NEO4J_DATABASE); the schema is applied before first use\n"
         "  --json         print the FeedbackProcessingResult as JSON\n"
         "\n"
         "Example:\n"
@@ -42,6 +45,11 @@ static void print_summary(const char *result, const char *path) {
              prevented + recurred, recurred);
   }
   cJSON_Delete(r);
+}
+
+static void print_summary_to(const char *result, const char *path, bool json) {
+  if (json) puts(result);
+  else print_summary(result, path);
 }
 
 int cmd_ingest(int argc, char **argv) {
@@ -79,18 +87,16 @@ int cmd_ingest(int argc, char **argv) {
     rc = cli_exit_for(st);
     goto done;
   }
-  const char *path = file_store_path(store_opt);
-  const fw_store_methods *store = file_store_methods();
-  st = store->apply((void *)path, changeset, strlen(changeset), &result, &err);
+  cli_store store;
+  if ((rc = cli_store_open(store_opt, &store)) != EXIT_OK) goto done;
+  const char *path = store.path;
+  st = store.methods->apply(store.self, changeset, strlen(changeset), &result, &err);
+  if (st == FW_OK) print_summary_to(result, path, json);
+  cli_store_close(&store);
   if (st != FW_OK) {
     cli_report("store", &err);
     rc = EXIT_RUNTIME;
     goto done;
-  }
-  if (json) {
-    puts(result);
-  } else {
-    print_summary(result, path);
   }
 done:
   fw_free(result);

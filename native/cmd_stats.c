@@ -3,14 +3,14 @@
  * `forewarn patterns` (what the store holds, every field). --json for machines, tables for people.
  */
 #include "args.h"
-#include "store_file.h"
+#include "store_neo4j.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void stats_usage(FILE *out) {
-  fputs("usage: forewarn stats [--store PATH] [--json]\n"
+  fputs("usage: forewarn stats [--store PATH|neo4j+http://HOST:PORT] [--json]\n"
         "\n"
         "Per ingested run: violations, classified, new patterns, repeated errors (a known pattern\n"
         "recurring), injected warnings, prevented, prevention rate; then the store's totals.\n",
@@ -18,7 +18,7 @@ static void stats_usage(FILE *out) {
 }
 
 static void patterns_usage(FILE *out) {
-  fputs("usage: forewarn patterns [--store PATH] [--json] [--unclassified]\n"
+  fputs("usage: forewarn patterns [--store PATH|neo4j+http://HOST:PORT] [--json] [--unclassified]\n"
         "\n"
         "List the stored anti-patterns (every field, counters, prevention_rate, first/last seen),\n"
         "or with --unclassified the errors no rule classified, grouped by message template.\n",
@@ -32,10 +32,13 @@ static const char *s_of(const cJSON *o, const char *k) {
 
 /* One read through the file store's interface. */
 static int read_store(const char *store_opt, bool unclassified, bool stats, char **out) {
-  const fw_store_methods *store = file_store_methods();
-  void *self = (void *)file_store_path(store_opt);
+  cli_store store;
+  int rc = cli_store_open(store_opt, &store);
+  if (rc != EXIT_OK) return rc;
   fw_error err;
-  fw_status st = stats ? store->stats(self, out, &err) : store->list(self, unclassified, out, &err);
+  fw_status st = stats ? store.methods->stats(store.self, out, &err)
+                       : store.methods->list(store.self, unclassified, out, &err);
+  cli_store_close(&store);
   if (st != FW_OK) {
     /* the file layer already said why (corrupt, unreadable); core errors are reported here */
     if (st != FW_ERR_ARG) cli_report("store", &err);
@@ -111,4 +114,41 @@ int cmd_patterns(int argc, char **argv) {
   }
   cJSON_Delete(arr);
   return EXIT_OK;
+}
+
+static void migrate_usage(FILE *out) {
+  fputs("usage: forewarn migrate [--store neo4j+http://HOST:PORT | neo4j]\n"
+        "\n"
+        "Apply the Neo4j store's schema (unique constraints on pattern_id, template_id, run_id;\n"
+        "indexes on (error_type, exception_class), entity_pattern, endpoint_pattern, schema),\n"
+        "each IF NOT EXISTS: running it again changes nothing. `ingest` applies it before first\n"
+        "use. Credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from NEO4J_DATABASE.\n"
+        "\n"
+        "Example:\n"
+        "  NEO4J_URI=http://127.0.0.1:7474 NEO4J_PASSWORD=... forewarn migrate --store neo4j\n",
+        out);
+}
+
+int cmd_migrate(int argc, char **argv) {
+  const char *store_opt = NULL;
+  const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}};
+  int rc = parse_options(argc, argv, "migrate", opts, 1, migrate_usage, NULL);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  cli_store store;
+  if ((rc = cli_store_open(store_opt ? store_opt : "neo4j", &store)) != EXIT_OK) return rc;
+  if (!store.neo4j) {
+    fprintf(stderr, "forewarn migrate: %s is a file store, which needs no schema\n", store.path);
+    cli_store_close(&store);
+    return EXIT_USAGE;
+  }
+  fw_error err;
+  long long added = 0;
+  fw_status st = neo4j_store_migrate(&store.neo, &added, &err);
+  if (st == FW_OK)
+    printf("schema of %s: %zu statements applied, %lld constraints and indexes added\n", store.path,
+           fw_cypher_schema_count(), added);
+  else
+    cli_report("migrate", &err);
+  cli_store_close(&store);
+  return st == FW_OK ? EXIT_OK : EXIT_RUNTIME;
 }

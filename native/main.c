@@ -17,6 +17,7 @@ static void usage(FILE *out) {
         "  enhance    print a generation prompt with the known issues to avoid\n"
         "  stats      per-run history: repeated errors, prevention rate, totals\n"
         "  patterns   list the stored anti-patterns (or --unclassified errors)\n"
+        "  migrate    apply the Neo4j store's schema (idempotent)\n"
         "  version    print the version\n"
         "\n"
         "Run 'forewarn <command> --help' for a command's options.\n"
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "enhance") == 0) return cmd_enhance(argc - 1, argv + 1);
   if (strcmp(cmd, "stats") == 0) return cmd_stats(argc - 1, argv + 1);
   if (strcmp(cmd, "patterns") == 0) return cmd_patterns(argc - 1, argv + 1);
+  if (strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
   fprintf(stderr, "forewarn: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -49,7 +49,8 @@ typedef enum fw_status {
   FW_ERR_TOO_LARGE,    /* input above the configured size limit */
   FW_ERR_EMPTY,        /* empty input */
   FW_ERR_RULE_COMPILE, /* a rule's regex does not compile; fw_error.rule_id names it */
-  FW_ERR_RULE_LIMIT    /* a rule hit the PCRE2 match/depth/heap limit; fw_error.rule_id names it */
+  FW_ERR_RULE_LIMIT,   /* a rule hit the PCRE2 match/depth/heap limit; fw_error.rule_id names it */
+  FW_ERR_NEO4J         /* Neo4j refused a request (auth, database, Cypher); fw_error.server_code */
 } fw_status;
 
 /* Details of a failure. A plain struct so callers can keep one on the stack; message is always
@@ -59,6 +60,7 @@ typedef struct fw_error {
   char message[512];
   char path[160];   /* JSON path of a schema error, e.g. "$.entities[2].fields[0].type" */
   char rule_id[96]; /* rule that failed to compile or ran away */
+  char server_code[96]; /* Neo4j's error code ("Neo.ClientError.Security.Unauthorized") */
 } fw_error;
 
 /* Library version, "MAJOR.MINOR.PATCH". */
@@ -239,6 +241,76 @@ typedef struct fw_enhance_options {
  * ...}]}; the injected list is what a manifest records. Caller frees. */
 FW_API fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
                             const fw_enhance_options *options, char **out_json, fw_error *err);
+
+/* ---- Neo4j over the HTTP Query API: requests and responses, no I/O -------------------------
+ *
+ * The core builds each request body of POST /db/{database}/query/v2 ({"statement",
+ * "parameters", "includeCounters"}) and parses each answer; the host sends it (libcurl natively,
+ * fetch in JavaScript). Every value travels as a parameter: nothing from a change set, a query
+ * or a pattern is ever spliced into Cypher text. The Query API runs one statement per request.
+ * Reads return one row {patterns, unclassified, runs} that fw_neo4j_store_document() turns into
+ * a store document, so the in-memory store's code answers stats, queries and enhance exactly as
+ * for the embedded store. */
+
+/* Number of schema statements (constraints and indexes, each `IF NOT EXISTS`). */
+FW_API size_t fw_cypher_schema_count(void);
+
+/* The request body of schema statement i (< fw_cypher_schema_count()). Caller frees. */
+FW_API fw_status fw_cypher_schema(size_t i, char **out_body, fw_error *err);
+
+/* A request that answers one row {"present": n}: how many of the schema's constraints and
+ * indexes exist (all of them: n == fw_cypher_schema_count()). Caller frees. */
+FW_API fw_status fw_cypher_schema_check(char **out_body, fw_error *err);
+
+/* The one request that applies a change set from fw_collect(): the run node keyed by run_id is
+ * merged first and everything else happens only when this request created it, so re-sending
+ * the same run (a retry, a second CI job) changes nothing; counters are incremented inside
+ * Neo4j. Caller frees. */
+FW_API fw_status fw_cypher_apply(const char *changeset_json, size_t len, char **out_body,
+                                 fw_error *err);
+
+/* The FeedbackProcessingResult (as fw_store_apply() gives it) from the change set and the
+ * parsed answer (fw_neo4j_parse()) of its fw_cypher_apply() request. Caller frees. */
+FW_API fw_status fw_cypher_apply_result(const char *changeset_json, size_t len,
+                                        const char *parsed_json, size_t parsed_len,
+                                        char **result_json, fw_error *err);
+
+/* Read the whole store: with full, every pattern's fields, else only what stats need. Caller
+ * frees. */
+FW_API fw_status fw_cypher_dump(bool full, char **out_body, fw_error *err);
+
+/* Read one pattern by id. Caller frees. */
+FW_API fw_status fw_cypher_get(const char *pattern_id, char **out_body, fw_error *err);
+
+/* Read the candidates of fw_store_query() for {"entity"?, "endpoint_pattern"?, "schema"?,
+ * "error_type"?, "min_occurrences"?}; run fw_store_query() on the loaded store for the answer.
+ * Caller frees. */
+FW_API fw_status fw_cypher_query(const char *query_json, size_t len, char **out_body,
+                                 fw_error *err);
+
+/* Read what fw_enhance() needs for these options (scope, target, ir, min_occurrences): the
+ * full patterns of the target (entity, or endpoint pattern / schema when no entity is known)
+ * and the counters of every pattern the general patterns are derived from. Loaded into an
+ * fw_store, fw_enhance() renders the same prompt as over the whole store. Caller frees. */
+FW_API fw_status fw_cypher_enhance_selection(const fw_enhance_options *options, char **out_body,
+                                             fw_error *err);
+
+/* Parse a Query API answer: the HTTP status and body. Success gives {"status", "fields",
+ * "rows": [{field: value}], "counters", "bookmarks"}. Errors (also inside a 202 body: an error
+ * raised mid-stream) give FW_ERR_NEO4J with err->server_code set to Neo4j's code and a message
+ * such as "authentication failed (401)", "unknown database", "Cypher error <code>: <message>";
+ * a body that is not the Query API's gives FW_ERR_JSON / FW_ERR_SCHEMA. Caller frees. */
+FW_API fw_status fw_neo4j_parse(int http_status, const char *body, size_t len, char **out_json,
+                                fw_error *err);
+
+/* Is a failed answer worth retrying: a 5xx, or a Neo.TransientError.* (deadlock, leader
+ * switch, ...)? Client errors (4xx, Neo.ClientError.*) are not. */
+FW_API bool fw_neo4j_transient(int http_status, const fw_error *err);
+
+/* The store document (fw_store_load()) from a parsed read answer (fw_cypher_dump, _get, _query,
+ * _enhance_selection). Caller frees. */
+FW_API fw_status fw_neo4j_store_document(const char *parsed_json, size_t len, char **store_json,
+                                         fw_error *err);
 
 /* Re-print a JSON document indented, for people reading output. Caller frees *out. */
 FW_API fw_status fw_json_pretty(const char *json, size_t len, char **out, fw_error *err);

@@ -55,6 +55,7 @@ const char *fw_status_name(fw_status status) {
   case FW_ERR_EMPTY: return "empty";
   case FW_ERR_RULE_COMPILE: return "rule_compile";
   case FW_ERR_RULE_LIMIT: return "rule_limit";
+  case FW_ERR_NEO4J: return "neo4j";
   }
   return "unknown";
 }
@@ -62,7 +63,7 @@ const char *fw_status_name(fw_status status) {
 void fw__error_clear(fw_error *err) {
   if (!err) return;
   err->code = FW_OK;
-  err->message[0] = err->path[0] = err->rule_id[0] = '\0';
+  err->message[0] = err->path[0] = err->rule_id[0] = err->server_code[0] = '\0';
 }
 
 void fw__set_rule(fw_error *err, const char *rule_id) {

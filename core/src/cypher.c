@@ -1,0 +1,476 @@
+/*
+ * cypher.c - the Neo4j store's requests for the HTTP Query API: schema, the one batched write
+ * of a run, and the reads that load what the in-memory store's code needs. Statements are
+ * constants; every value goes in as a parameter. The answers are parsed in cypher_response.c.
+ */
+#include "antipattern_internal.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_out.h"
+
+static const char *const schema_names[] = {
+    "gen_antipattern_id",       "gen_antipattern_error",   "gen_antipattern_entity",
+    "gen_antipattern_entity_key", "gen_antipattern_endpoint", "gen_antipattern_schema",
+    "forewarn_unclassified_id", "forewarn_run_id",         "forewarn_run_seq",
+    "forewarn_meta_key"};
+
+static const char *const schema_statements[] = {
+    "CREATE CONSTRAINT gen_antipattern_id IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "REQUIRE ap.pattern_id IS UNIQUE",
+    "CREATE INDEX gen_antipattern_error IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "ON (ap.error_type, ap.exception_class)",
+    "CREATE INDEX gen_antipattern_entity IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "ON (ap.entity_pattern)",
+    /* the enhancer looks entities up case-insensitively: entity_key is the lower-cased name */
+    "CREATE INDEX gen_antipattern_entity_key IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "ON (ap.entity_key)",
+    "CREATE INDEX gen_antipattern_endpoint IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "ON (ap.endpoint_pattern)",
+    "CREATE INDEX gen_antipattern_schema IF NOT EXISTS FOR (ap:GenerationAntiPattern) "
+    "ON (ap.schema)",
+    "CREATE CONSTRAINT forewarn_unclassified_id IF NOT EXISTS FOR (u:ForewarnUnclassified) "
+    "REQUIRE u.template_id IS UNIQUE",
+    "CREATE CONSTRAINT forewarn_run_id IF NOT EXISTS FOR (r:ForewarnRun) REQUIRE r.run_id IS UNIQUE",
+    "CREATE INDEX forewarn_run_seq IF NOT EXISTS FOR (r:ForewarnRun) ON (r.seq)",
+    /* the run sequence counter (ingest order for stats) */
+    "CREATE CONSTRAINT forewarn_meta_key IF NOT EXISTS FOR (m:ForewarnMeta) REQUIRE m.key IS UNIQUE"};
+
+#define NSCHEMA (sizeof schema_statements / sizeof *schema_statements)
+
+/* One run's writes. The run node is merged first under its unique constraint; a random token
+ * set only ON CREATE tells whether this request created it (a concurrent request for the same
+ * run blocks on the constraint, then matches). Everything else runs only then, so a run applies
+ * once. Counter updates read the property in the SET expression itself, for which Neo4j takes
+ * the write lock before reading: concurrent runs lose no increment. Rows are sorted by id in
+ * every list, so concurrent requests lock nodes in the same order. */
+static const char apply_statement[] =
+    "WITH randomUUID() AS tok\n"
+    "MERGE (r:ForewarnRun {run_id: $run_id})\n"
+    "ON CREATE SET r.fw_tok = tok\n"
+    "WITH r, tok, coalesce(r.fw_tok = tok, false) AS fresh\n"
+    "CALL {\n"
+    "  WITH tok, fresh\n"
+    "  WITH tok, fresh WHERE fresh\n"
+    "  UNWIND $observations AS row\n"
+    "  MERGE (ap:GenerationAntiPattern {pattern_id: row.pattern_id})\n"
+    "  ON CREATE SET ap += row.props, ap.doc = row.doc, ap.occurrence_count = row.count,\n"
+    "    ap.times_prevented = 0, ap.times_injected = 0, ap.times_recurred_after_injection = 0,\n"
+    "    ap.first_seen = $now, ap.last_seen = $now, ap.fw_tok = tok\n"
+    "  ON MATCH SET ap.occurrence_count = ap.occurrence_count + row.count, ap.last_seen = $now\n"
+    "  WITH ap, row, coalesce(ap.fw_tok = tok, false) AS made\n"
+    "  REMOVE ap.fw_tok\n"
+    "  RETURN sum(CASE WHEN made THEN 1 ELSE 0 END) AS created,\n"
+    "    sum(CASE WHEN made THEN CASE WHEN row.count > 1 THEN 1 ELSE 0 END ELSE 1 END) AS updated,\n"
+    "    sum(CASE WHEN made THEN row.count - 1 ELSE row.count END) AS repeated\n"
+    "}\n"
+    "CALL {\n"
+    "  WITH fresh\n"
+    "  WITH fresh WHERE fresh\n"
+    "  UNWIND $unclassified AS u\n"
+    "  MERGE (x:ForewarnUnclassified {template_id: u.template_id})\n"
+    "  ON CREATE SET x.doc = u.doc, x.count = u.count, x.first_seen = $now, x.last_seen = $now\n"
+    "  ON MATCH SET x.count = x.count + u.count, x.last_seen = $now\n"
+    "  RETURN count(x) AS groups\n"
+    "}\n"
+    "CALL {\n"
+    "  WITH fresh\n"
+    "  WITH fresh WHERE fresh\n"
+    "  UNWIND $injections AS inj\n"
+    "  FOREACH (g IN CASE WHEN inj.doc IS NULL THEN [] ELSE [inj] END |\n"
+    "    MERGE (gp:GenerationAntiPattern {pattern_id: g.pattern_id})\n"
+    "    ON CREATE SET gp += g.props, gp.doc = g.doc, gp.occurrence_count = 0, gp.times_prevented = 0,\n"
+    "      gp.times_injected = 0, gp.times_recurred_after_injection = 0,\n"
+    "      gp.first_seen = $now, gp.last_seen = $now)\n"
+    "  WITH inj\n"
+    "  MATCH (ap:GenerationAntiPattern {pattern_id: inj.pattern_id})\n"
+    "  SET ap.times_injected = ap.times_injected + inj.injected,\n"
+    "    ap.times_recurred_after_injection = ap.times_recurred_after_injection + inj.recurred,\n"
+    "    ap.times_prevented = ap.times_prevented + inj.prevented\n"
+    "  RETURN sum(inj.prevented) AS prevented, sum(inj.recurred) AS not_prevented\n"
+    "}\n"
+    "CALL {\n"
+    "  WITH fresh\n"
+    "  WITH fresh WHERE fresh\n"
+    "  MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
+    "  ON CREATE SET m.value = 0\n"
+    "  SET m.value = m.value + 1\n"
+    "  RETURN collect(m.value) AS seqs\n"
+    "}\n"
+    "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |\n"
+    "  SET r.ingested_at = $now, r.violations = $violations, r.classified = $classified,\n"
+    "    r.unclassified = $unclassified_errors, r.new_patterns = created,\n"
+    "    r.repeated_errors = repeated, r.injected = prevented + not_prevented,\n"
+    "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seqs[0]\n"
+    "  REMOVE r.fw_tok)\n"
+    "RETURN fresh AS applied, created, updated, repeated, prevented, not_prevented";
+
+/* What a read returns of a pattern; doc (the static fields as JSON text) only when asked. */
+#define PATTERN_FIELDS                                                                             \
+  ".pattern_id, .error_type, .category, .exception_class, .entity_pattern, .endpoint_pattern, "  \
+  ".field_pattern, .schema, .general, .occurrence_count, .times_prevented, .times_injected, "    \
+  ".times_recurred_after_injection, .first_seen, .last_seen"
+
+static const char dump_statement[] =
+    "CALL {\n"
+    "  MATCH (ap:GenerationAntiPattern)\n"
+    "  WITH ap ORDER BY ap.first_seen, ap.pattern_id\n"
+    "  RETURN collect(ap {" PATTERN_FIELDS ", doc: CASE WHEN $full THEN ap.doc END}) AS patterns\n"
+    "}\n"
+    "CALL {\n"
+    "  MATCH (u:ForewarnUnclassified)\n"
+    "  WITH u ORDER BY u.first_seen, u.template_id\n"
+    "  RETURN collect(u {.doc, .count, .first_seen, .last_seen}) AS unclassified\n"
+    "}\n"
+    "CALL {\n"
+    "  MATCH (r:ForewarnRun) WHERE r.seq IS NOT NULL\n"
+    "  WITH r ORDER BY r.seq\n"
+    "  RETURN collect(r {.run_id, .ingested_at, .violations, .classified, .unclassified,\n"
+    "    .new_patterns, .repeated_errors, .injected, .prevented, .not_prevented}) AS runs\n"
+    "}\n"
+    "RETURN patterns, unclassified, runs";
+
+static const char get_statement[] =
+    "OPTIONAL MATCH (ap:GenerationAntiPattern {pattern_id: $pattern_id})\n"
+    "RETURN [p IN collect(ap) | p {" PATTERN_FIELDS ", .doc}] AS patterns, [] AS unclassified, "
+    "[] AS runs";
+
+static const char query_statement[] =
+    "MATCH (ap:GenerationAntiPattern)\n"
+    "WHERE ($entity IS NULL OR ap.entity_key = $entity)\n"
+    "  AND ($endpoint IS NULL OR ap.endpoint_pattern = $endpoint)\n"
+    "  AND ($schema IS NULL OR ap.schema = $schema)\n"
+    "  AND ($error_type IS NULL OR ap.error_type = $error_type)\n"
+    "  AND ap.occurrence_count >= $min\n"
+    "WITH ap ORDER BY ap.first_seen, ap.pattern_id\n"
+    "RETURN collect(ap {" PATTERN_FIELDS ", .doc}) AS patterns, [] AS unclassified, [] AS runs";
+
+/* The enhancer's candidates: full patterns of the target, and the counters of everything the
+ * general patterns derive from (database and validation errors of an entity) and of the stored
+ * general patterns (their injection history). */
+static const char enhance_statement[] =
+    "MATCH (ap:GenerationAntiPattern)\n"
+    "WITH ap, ap.occurrence_count >= $min AND (\n"
+    "    ($entity IS NOT NULL AND ap.entity_key = $entity) OR\n"
+    "    ($entity IS NULL AND (($endpoint IS NOT NULL AND ap.endpoint_pattern = $endpoint) OR\n"
+    "                          ($schema IS NOT NULL AND ap.schema = $schema)))) AS target\n"
+    "WHERE target OR ap.general OR\n"
+    "  (ap.error_type IN ['database', 'validation'] AND ap.entity_pattern <> '*')\n"
+    "WITH ap, target ORDER BY ap.first_seen, ap.pattern_id\n"
+    "RETURN collect(ap {" PATTERN_FIELDS ", doc: CASE WHEN target THEN ap.doc END}) AS patterns,\n"
+    "  [] AS unclassified, [] AS runs";
+
+static const char schema_check_statement[] =
+    "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
+
+static const char *str_of(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* {"statement", "parameters", "includeCounters": true}; takes params. */
+static fw_status body(const char *statement, cJSON *params, char **out, fw_error *err) {
+  cJSON *b = cJSON_CreateObject();
+  fw__json_ref(b, "statement", statement);
+  fw__json_add(b, "parameters", params ? params : cJSON_CreateObject());
+  fw__json_bool(b, "includeCounters", true);
+  *out = b ? cJSON_PrintUnformatted(b) : NULL;
+  cJSON_Delete(b);
+  return *out ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
+}
+
+size_t fw_cypher_schema_count(void) { return NSCHEMA; }
+
+fw_status fw_cypher_schema(size_t i, char **out, fw_error *err) {
+  if (!out || i >= NSCHEMA) return fw__fail(err, FW_ERR_ARG, "schema statement %zu does not exist", i);
+  return body(schema_statements[i], NULL, out, err);
+}
+
+fw_status fw_cypher_schema_check(char **out, fw_error *err) {
+  if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
+  cJSON *p = cJSON_CreateObject();
+  cJSON *names = cJSON_CreateStringArray(schema_names, (int)NSCHEMA);
+  fw__json_add(p, "names", names);
+  return body(schema_check_statement, p, out, err);
+}
+
+/* ASCII lower case, as the in-memory store's entity index folds names. */
+static void lower_into(char *dst, size_t cap, const char *src) {
+  snprintf(dst, cap, "%s", src);
+  for (char *c = dst; *c; c++) {
+    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  }
+}
+
+/* Pattern fields kept as node properties for the queries; the rest lives in doc. */
+static const char *const indexed_fields[] = {"error_type", "category", "exception_class", "entity_pattern",
+                                             "endpoint_pattern", "field_pattern", "schema"};
+/* Fields the store owns: never part of doc. */
+static const char *const counter_fields[] = {"occurrence_count", "times_prevented", "times_injected",
+                                             "times_recurred_after_injection", "prevention_rate",
+                                             "first_seen", "last_seen"};
+/* What the in-memory store requires of a pattern (first_seen/last_seen come from the store). */
+static const char *const required_fields[] = {"pattern_id", "error_type", "category", "exception_class",
+                                              "entity_pattern", "endpoint_pattern", "field_pattern"};
+
+/* props (indexed fields) and doc (the pattern without store-owned fields) of a pattern. */
+static fw_status pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err) {
+  if (!cJSON_IsObject(pattern)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object");
+  for (size_t k = 0; k < sizeof required_fields / sizeof *required_fields; k++) {
+    if (!str_of(pattern, required_fields[k]))
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string \"%s\"", required_fields[k]);
+  }
+  cJSON *doc = cJSON_Duplicate(pattern, true);
+  if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; k < sizeof counter_fields / sizeof *counter_fields; k++)
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, counter_fields[k]);
+  if (!cJSON_GetObjectItemCaseSensitive(doc, "schema")) fw__json_str(doc, "schema", "");
+  cJSON *props = cJSON_CreateObject();
+  for (size_t k = 0; k < sizeof indexed_fields / sizeof *indexed_fields; k++) {
+    const char *v = str_of(doc, indexed_fields[k]);
+    fw__json_str(props, indexed_fields[k], v ? v : "");
+  }
+  char key[160];
+  lower_into(key, sizeof key, str_of(doc, "entity_pattern"));
+  fw__json_str(props, "entity_key", key);
+  fw__json_bool(props, "general", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general")));
+  char *text = cJSON_PrintUnformatted(doc);
+  cJSON_Delete(doc);
+  if (!text) {
+    cJSON_Delete(props);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  fw__json_str(row, "doc", text);
+  cJSON_free(text);
+  fw__json_add(row, "props", props);
+  return FW_OK;
+}
+
+static int row_cmp(const void *a, const void *b) {
+  const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+  const char *ix = str_of(x, "pattern_id") ? str_of(x, "pattern_id") : str_of(x, "template_id");
+  const char *iy = str_of(y, "pattern_id") ? str_of(y, "pattern_id") : str_of(y, "template_id");
+  return strcmp(ix ? ix : "", iy ? iy : "");
+}
+
+/* Sort an array of row objects by id (lock order), in place. */
+static bool sort_rows(cJSON *arr) {
+  int n = cJSON_GetArraySize(arr);
+  if (n < 2) return true;
+  cJSON **items = fw_malloc(sizeof *items * (size_t)n);
+  if (!items) return false;
+  for (int i = 0; i < n; i++) items[i] = cJSON_DetachItemFromArray(arr, 0);
+  qsort(items, (size_t)n, sizeof *items, row_cmp);
+  for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, items[i]);
+  fw_free(items);
+  return true;
+}
+
+static cJSON *find_row(cJSON *arr, const char *key, const char *id) {
+  cJSON *e;
+  cJSON_ArrayForEach(e, arr) {
+    const char *v = str_of(e, key);
+    if (v && strcmp(v, id) == 0) return e;
+  }
+  return NULL;
+}
+
+static void add_to_int(cJSON *o, const char *key, long long delta) {
+  long long v = fw__json_get_int(o, key) + delta;
+  cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+  fw__json_int(o, key, v);
+}
+
+fw_status fw_cypher_apply(const char *changeset, size_t len, char **out, fw_error *err) {
+  if (!changeset || !out) return fw__fail(err, FW_ERR_ARG, "changeset and out are required");
+  *out = NULL;
+  cJSON *cs = cJSON_ParseWithLength(changeset, len);
+  if (!cs) return fw__fail(err, FW_ERR_JSON, "change set is not valid JSON");
+  const char *run_id = str_of(cs, "run_id"), *now = str_of(cs, "now");
+  const cJSON *obs = cJSON_GetObjectItemCaseSensitive(cs, "observations");
+  const cJSON *unc = cJSON_GetObjectItemCaseSensitive(cs, "unclassified");
+  const cJSON *inj = cJSON_GetObjectItemCaseSensitive(cs, "injections");
+  fw_status st = FW_OK;
+  if (!run_id || !now || !cJSON_IsArray(obs) || !cJSON_IsArray(unc) || !cJSON_IsArray(inj))
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$", "expected a change set with run_id, now, observations, unclassified and injections");
+  cJSON *p = cJSON_CreateObject();
+  cJSON *orows = cJSON_CreateArray(), *urows = cJSON_CreateArray(), *irows = cJSON_CreateArray();
+  long long classified = 0, unclassified = 0;
+  const cJSON *item;
+  if (st == FW_OK) cJSON_ArrayForEach(item, obs) {
+    long long count = fw__json_get_int(item, "count");
+    if (count <= 0) continue;
+    const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(item, "pattern");
+    const char *id = str_of(pattern, "pattern_id");
+    if (!id) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, "$.observations[].pattern.pattern_id", "expected a string");
+      break;
+    }
+    classified += count;
+    cJSON *row = find_row(orows, "pattern_id", id);
+    if (row) { /* the same pattern twice in one change set: one row, counts added */
+      add_to_int(row, "count", count);
+      continue;
+    }
+    row = cJSON_CreateObject();
+    cJSON_AddItemToArray(orows, row);
+    fw__json_str(row, "pattern_id", id);
+    fw__json_int(row, "count", count);
+    if ((st = pattern_row(pattern, "$.observations[].pattern", row, err)) != FW_OK) break;
+  }
+  if (st == FW_OK) cJSON_ArrayForEach(item, unc) {
+    const char *id = str_of(item, "template_id");
+    if (!id) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, "$.unclassified[].template_id", "expected a string");
+      break;
+    }
+    long long count = fw__json_get_int(item, "count");
+    unclassified += count;
+    cJSON *row = find_row(urows, "template_id", id);
+    if (row) {
+      add_to_int(row, "count", count);
+      continue;
+    }
+    cJSON *doc = cJSON_Duplicate(item, true);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "endpoints");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "count");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "first_seen");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "last_seen");
+    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    cJSON_Delete(doc);
+    if (!text) {
+      st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      break;
+    }
+    row = cJSON_CreateObject();
+    cJSON_AddItemToArray(urows, row);
+    fw__json_str(row, "template_id", id);
+    fw__json_int(row, "count", count);
+    fw__json_str(row, "doc", text);
+    cJSON_free(text);
+  }
+  /* injections of one pattern become one row with summed counters; the first general pattern
+   * document among them creates it when it is new */
+  if (st == FW_OK) cJSON_ArrayForEach(item, inj) {
+    const char *id = str_of(item, "pattern_id");
+    if (!id) {
+      st = fw__fail_path(err, FW_ERR_SCHEMA, "$.injections[].pattern_id", "expected a string");
+      break;
+    }
+    bool again = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "recurred"));
+    cJSON *row = find_row(irows, "pattern_id", id);
+    if (!row) {
+      row = cJSON_CreateObject();
+      cJSON_AddItemToArray(irows, row);
+      fw__json_str(row, "pattern_id", id);
+      fw__json_int(row, "injected", 0);
+      fw__json_int(row, "recurred", 0);
+      fw__json_int(row, "prevented", 0);
+    }
+    add_to_int(row, "injected", 1);
+    add_to_int(row, again ? "recurred" : "prevented", 1);
+    const cJSON *general = cJSON_GetObjectItemCaseSensitive(item, "pattern");
+    if (cJSON_IsObject(general) && !cJSON_GetObjectItemCaseSensitive(row, "doc")) {
+      if (str_of(general, "pattern_id") && strcmp(str_of(general, "pattern_id"), id) != 0) {
+        st = fw__fail_path(err, FW_ERR_SCHEMA, "$.injections[].pattern.pattern_id", "differs from the injection's pattern_id");
+        break;
+      }
+      if ((st = pattern_row(general, "$.injections[].pattern", row, err)) != FW_OK) break;
+    }
+  }
+  bool ok = p && orows && urows && irows && sort_rows(orows) && sort_rows(urows) && sort_rows(irows);
+  if (st == FW_OK && !ok) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (st == FW_OK) {
+    fw__json_str(p, "run_id", run_id);
+    fw__json_str(p, "now", now);
+    fw__json_int(p, "violations", fw__json_get_int(cs, "violations"));
+    fw__json_int(p, "classified", classified);
+    fw__json_int(p, "unclassified_errors", unclassified);
+    fw__json_add(p, "observations", orows);
+    fw__json_add(p, "unclassified", urows);
+    fw__json_add(p, "injections", irows);
+    orows = urows = irows = NULL;
+    st = body(apply_statement, p, out, err);
+    p = NULL;
+  }
+  cJSON_Delete(p);
+  cJSON_Delete(orows);
+  cJSON_Delete(urows);
+  cJSON_Delete(irows);
+  cJSON_Delete(cs);
+  return st;
+}
+
+fw_status fw_cypher_dump(bool full, char **out, fw_error *err) {
+  if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
+  cJSON *p = cJSON_CreateObject();
+  fw__json_bool(p, "full", full);
+  return body(dump_statement, p, out, err);
+}
+
+fw_status fw_cypher_get(const char *pattern_id, char **out, fw_error *err) {
+  if (!pattern_id || !out) return fw__fail(err, FW_ERR_ARG, "pattern_id and out are required");
+  cJSON *p = cJSON_CreateObject();
+  fw__json_str(p, "pattern_id", pattern_id);
+  return body(get_statement, p, out, err);
+}
+
+static void str_or_null(cJSON *p, const char *key, const char *v) {
+  fw__json_add(p, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+fw_status fw_cypher_query(const char *query_json, size_t len, char **out, fw_error *err) {
+  if (!query_json || !out) return fw__fail(err, FW_ERR_ARG, "query_json and out are required");
+  cJSON *q = cJSON_ParseWithLength(query_json, len);
+  if (!cJSON_IsObject(q)) {
+    cJSON_Delete(q);
+    return fw__fail(err, FW_ERR_JSON, "query is not a JSON object");
+  }
+  const cJSON *minj = cJSON_GetObjectItemCaseSensitive(q, "min_occurrences");
+  cJSON *p = cJSON_CreateObject();
+  const char *entity = str_of(q, "entity");
+  char key[160];
+  if (entity) lower_into(key, sizeof key, entity);
+  str_or_null(p, "entity", entity ? key : NULL);
+  str_or_null(p, "endpoint", str_of(q, "endpoint_pattern"));
+  str_or_null(p, "schema", str_of(q, "schema"));
+  str_or_null(p, "error_type", str_of(q, "error_type"));
+  fw__json_int(p, "min", cJSON_IsNumber(minj) ? (long long)minj->valuedouble : 0);
+  cJSON_Delete(q);
+  return body(query_statement, p, out, err);
+}
+
+fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, fw_error *err) {
+  if (!o || !o->scope || !o->target || !out)
+    return fw__fail(err, FW_ERR_ARG, "options with scope and target, and out are required");
+  bool by_entity = strcmp(o->scope, "entity") == 0, by_endpoint = strcmp(o->scope, "endpoint") == 0,
+       by_schema = strcmp(o->scope, "schema") == 0;
+  if (!by_entity && !by_endpoint && !by_schema)
+    return fw__fail(err, FW_ERR_ARG, "scope must be entity, endpoint or schema, not '%s'", o->scope);
+  /* the same target resolution as fw_enhance() */
+  const char *entity = NULL;
+  char endpoint_pattern[256] = "";
+  if (by_entity) entity = o->target;
+  if (by_endpoint) fw__endpoint_pattern(o->ir, o->target, endpoint_pattern, sizeof endpoint_pattern, &entity);
+  if (by_schema && o->ir) {
+    size_t best = 0;
+    for (size_t i = 0; i < o->ir->nentities; i++) {
+      size_t n = strlen(o->ir->entities[i].name);
+      if (n > best && strncmp(o->target, o->ir->entities[i].name, n) == 0) {
+        best = n;
+        entity = o->ir->entities[i].name;
+      }
+    }
+  }
+  char key[160];
+  if (entity) lower_into(key, sizeof key, entity);
+  cJSON *p = cJSON_CreateObject();
+  str_or_null(p, "entity", entity ? key : NULL);
+  str_or_null(p, "endpoint", by_endpoint ? endpoint_pattern : NULL);
+  str_or_null(p, "schema", by_schema ? o->target : NULL);
+  fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
+  return body(enhance_statement, p, out, err);
+}

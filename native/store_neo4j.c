@@ -1,0 +1,179 @@
+/* store_neo4j.c - see store_neo4j.h. */
+#include "store_neo4j.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One request: build, send, parse. */
+/* (body is passed by address: it is read after the builder, an argument beside it, ran) */
+static fw_status exchange(neo4j_store *s, fw_status built, char **body, char **parsed, fw_error *err) {
+  if (built != FW_OK) return built;
+  fw_status st = neo4j_request(&s->conn, *body, parsed, err);
+  fw_free(*body);
+  *body = NULL;
+  return st;
+}
+
+static long long counter(const char *parsed, const char *key) {
+  cJSON *d = cJSON_Parse(parsed);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "counters"), key);
+  long long n = cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+  cJSON_Delete(d);
+  return n;
+}
+
+fw_status neo4j_store_migrate(neo4j_store *s, long long *added, fw_error *err) {
+  *added = 0;
+  for (size_t i = 0; i < fw_cypher_schema_count(); i++) {
+    char *body = NULL, *parsed = NULL;
+    fw_status st = exchange(s, fw_cypher_schema(i, &body, err), &body, &parsed, err);
+    if (st != FW_OK) return st;
+    *added += counter(parsed, "constraintsAdded") + counter(parsed, "indexesAdded");
+    fw_free(parsed);
+  }
+  s->schema_ready = true;
+  return FW_OK;
+}
+
+fw_status neo4j_store_ensure_schema(neo4j_store *s, fw_error *err) {
+  if (s->schema_ready) return FW_OK;
+  char *body = NULL, *parsed = NULL;
+  fw_status st = exchange(s, fw_cypher_schema_check(&body, err), &body, &parsed, err);
+  if (st != FW_OK) return st;
+  cJSON *d = cJSON_Parse(parsed);
+  fw_free(parsed);
+  const cJSON *n = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "rows"), 0), "present");
+  bool all = cJSON_IsNumber(n) && (size_t)n->valuedouble >= fw_cypher_schema_count();
+  cJSON_Delete(d);
+  if (all) {
+    s->schema_ready = true;
+    return FW_OK;
+  }
+  long long added;
+  return neo4j_store_migrate(s, &added, err);
+}
+
+fw_status neo4j_store_load(neo4j_store *s, const char *body, fw_store **out, fw_error *err) {
+  *out = NULL;
+  char *parsed = NULL, *doc = NULL;
+  fw_status st = neo4j_request(&s->conn, body, &parsed, err);
+  if (st == FW_OK) st = fw_neo4j_store_document(parsed, strlen(parsed), &doc, err);
+  fw_free(parsed);
+  if (st == FW_OK) st = fw_store_new(out, err);
+  if (st == FW_OK) st = fw_store_load(*out, doc, strlen(doc), err);
+  fw_free(doc);
+  if (st != FW_OK) {
+    fw_store_free(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
+/* Load with a built request. */
+static fw_status load_with(neo4j_store *s, fw_status built, char **body, fw_store **mem, fw_error *err) {
+  if (built != FW_OK) return built;
+  fw_status st = neo4j_store_load(s, *body, mem, err);
+  fw_free(*body);
+  *body = NULL;
+  return st;
+}
+
+static fw_status n_get(void *self, const char *id, char **out, fw_error *err) {
+  char *body = NULL;
+  fw_store *mem = NULL;
+  fw_status st = load_with(self, fw_cypher_get(id, &body, err), &body, &mem, err);
+  if (st == FW_OK) st = fw_store_get(mem, id, out, err);
+  fw_store_free(mem);
+  return st;
+}
+
+static fw_status n_apply(void *self, const char *cs, size_t len, char **out, fw_error *err) {
+  neo4j_store *s = self;
+  *out = NULL;
+  fw_status st = neo4j_store_ensure_schema(s, err);
+  char *body = NULL, *parsed = NULL;
+  if (st == FW_OK) st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+  if (st == FW_OK) st = fw_cypher_apply_result(cs, len, parsed, strlen(parsed), out, err);
+  fw_free(parsed);
+  return st;
+}
+
+static fw_status n_query(void *self, const char *q, size_t len, char **out, fw_error *err) {
+  char *body = NULL;
+  fw_store *mem = NULL;
+  fw_status st = load_with(self, fw_cypher_query(q, len, &body, err), &body, &mem, err);
+  if (st == FW_OK) st = fw_store_query(mem, q, len, out, err);
+  fw_store_free(mem);
+  return st;
+}
+
+static fw_status n_list(void *self, bool unclassified, char **out, fw_error *err) {
+  char *body = NULL;
+  fw_store *mem = NULL;
+  fw_status st = load_with(self, fw_cypher_dump(!unclassified, &body, err), &body, &mem, err);
+  if (st == FW_OK) st = fw_store_list(mem, unclassified, out, err);
+  fw_store_free(mem);
+  return st;
+}
+
+static fw_status n_stats(void *self, char **out, fw_error *err) {
+  char *body = NULL;
+  fw_store *mem = NULL;
+  fw_status st = load_with(self, fw_cypher_dump(false, &body, err), &body, &mem, err);
+  if (st == FW_OK) st = fw_store_stats(mem, out, err);
+  fw_store_free(mem);
+  return st;
+}
+
+static const fw_store_methods methods = {FW_STORE_METHODS_VERSION, "neo4j", n_get, n_apply, n_query, n_list, n_stats};
+
+const fw_store_methods *neo4j_store_methods(void) { return &methods; }
+
+int cli_store_open(const char *option, cli_store *s) {
+  memset(s, 0, sizeof *s);
+  const char *spec = option && *option ? option : getenv("FOREWARN_STORE");
+  if (neo4j_store_spec(spec)) {
+    int rc = neo4j_conn_init(spec, &s->neo.conn);
+    if (rc != EXIT_OK) {
+      neo4j_conn_close(&s->neo.conn);
+      return rc;
+    }
+    s->neo4j = true;
+    s->methods = neo4j_store_methods();
+    s->self = &s->neo;
+    s->path = s->neo.conn.base;
+    return EXIT_OK;
+  }
+  s->path = file_store_path(option);
+  s->methods = file_store_methods();
+  s->self = (void *)s->path;
+  return EXIT_OK;
+}
+
+void cli_store_close(cli_store *s) {
+  if (s->neo4j) neo4j_conn_close(&s->neo.conn);
+  s->neo4j = false;
+}
+
+int cli_store_load_for_enhance(cli_store *s, const fw_enhance_options *o, fw_store **out) {
+  *out = NULL;
+  if (!s->neo4j) {
+    file_store fs;
+    int rc = file_store_open(s->path, false, &fs);
+    if (rc != EXIT_OK) return rc;
+    *out = fs.mem; /* the document is in memory: the lock can go */
+    fs.mem = NULL;
+    file_store_close(&fs);
+    return EXIT_OK;
+  }
+  fw_error err;
+  char *body = NULL;
+  fw_status st = o ? fw_cypher_enhance_selection(o, &body, &err) : fw_cypher_dump(true, &body, &err);
+  if (st == FW_OK) st = load_with(&s->neo, st, &body, out, &err);
+  if (st != FW_OK) {
+    cli_report("store", &err);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
