@@ -61,7 +61,10 @@ int neo4j_conn_init(const char *spec, neo4j_conn *c) {
 }
 
 void neo4j_conn_close(neo4j_conn *c) {
-  if (c->curl) curl_easy_cleanup(c->curl);
+  if (c->curl) {
+    curl_easy_cleanup(c->curl);
+    curl_global_cleanup(); /* paired with the init of this connection */
+  }
   c->curl = NULL;
   if (getenv("FOREWARN_NEO4J_STATS")) fprintf(stderr, "forewarn: neo4j: %lu HTTP requests\n", c->requests);
   memset(c->pass, 0, sizeof c->pass);

@@ -1,0 +1,210 @@
+// The Neo4j store end to end against a real Neo4j 5.26 (tests/neo4j/start.sh): the CLI with
+// --store neo4j+http://... migrates idempotently, learns from the example runs exactly as the
+// embedded file store does (same stats, same patterns, same enhanced prompts), loses no increment
+// under concurrent ingests, and fails clearly (exit 1, no credentials) on a wrong password, an
+// unknown database and a server that is down.
+//
+// Skipped, with the reason, when FOREWARN_NEO4J=0 or when java or mvn are not installed.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { root, bin, run } from './helpers.mjs';
+
+const startSh = path.join(root, 'tests', 'neo4j', 'start.sh');
+const stopSh = path.join(root, 'tests', 'neo4j', 'stop.sh');
+
+function skipReason() {
+  if (process.env.FOREWARN_NEO4J === '0') return 'FOREWARN_NEO4J=0: the real Neo4j server tests are turned off';
+  const missing = ['java', 'mvn'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
+  if (missing.length) return `${missing.join(' and ')} not installed: the real Neo4j server needs Java 17 and Maven`;
+  return false;
+}
+
+const skip = skipReason();
+const title = 'forewarn --store neo4j+http:// against a real Neo4j 5.26';
+
+const ir = 'examples/shop/ir.json';
+const runs = 'examples/shop/runs';
+const manifests = 'examples/shop/manifests';
+
+if (skip) test(title, { skip }, () => {});
+else describe(title, () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'fw-neo4j-store-'));
+  const state = path.join(work, 'server');
+  const password = `fw-${randomBytes(12).toString('hex')}`;
+  let env = {};
+  let store = '';
+  let stopped = false;
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync('bash', [stopSh, state], { stdio: 'inherit', timeout: 60000 });
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+
+  before(async () => {
+    const { code, stderr } = await new Promise((resolve) => {
+      const child = spawn('bash', [startSh, state], {
+        cwd: root,
+        env: { ...process.env, FOREWARN_NEO4J_PASSWORD: password, FOREWARN_NEO4J_WATCH_PID: String(process.pid), FOREWARN_NEO4J_TIMEOUT: '300' },
+      });
+      let err = '';
+      child.stdout.on('data', () => {});
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    assert.equal(code, 0, `start.sh failed (exit ${code}):\n${stderr}`);
+    env = Object.fromEntries(readFileSync(path.join(state, 'env'), 'utf8').trim().split('\n')
+      .map((l) => l.match(/^export (\w+)='(.*)'$/).slice(1)));
+    store = `neo4j+${env.NEO4J_URI}`;
+  }, { timeout: 900000 });
+
+  after(stop);
+
+  // The CLI with the server's credentials in the environment (never on the command line).
+  const fw = (args, extra = {}) => run(args, { env: { ...env, FOREWARN_STORE: '', ...extra } });
+  const ok = (args, extra) => {
+    const r = fw(args, extra);
+    assert.equal(r.status, 0, `forewarn ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+    return r;
+  };
+  const noSecret = (r) => {
+    assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'the password leaked into the output');
+  };
+
+  test('migrate applies the schema, and again changes nothing', () => {
+    const first = ok(['migrate', '--store', store]);
+    assert.match(first.stdout, /statements applied, [1-9]\d* constraints and indexes added/);
+    const again = ok(['migrate', '--store', store]);
+    assert.match(again.stdout, /statements applied, 0 constraints and indexes added/);
+    noSecret(first);
+  });
+
+  const fileStore = path.join(work, 'file', 'patterns.json');
+
+  test('the example runs give the same stats, patterns and enhanced prompts as the file store', () => {
+    const ingestAll = (s) => {
+      const results = [];
+      results.push(ok(['ingest', '--store', s, '--smoke', `${runs}/run-1.json`, '--ir', ir, '--json']).stdout);
+      for (const n of [2, 3])
+        results.push(ok(['ingest', '--store', s, '--smoke', `${runs}/run-${n}.json`, '--ir', ir,
+          '--manifest', `${manifests}/shop-run-${n}.json`, '--json']).stdout);
+      results.push(ok(['ingest', '--store', s, '--smoke', `${runs}/run-3.json`, '--ir', ir, '--json']).stdout);
+      return results;
+    };
+    const neo = ingestAll(store);
+    const file = ingestAll(fileStore);
+    assert.deepEqual(neo, file);
+    assert.match(neo[3], /"already_ingested":true/);
+
+    assert.equal(ok(['stats', '--store', store, '--json']).stdout, ok(['stats', '--store', fileStore, '--json']).stdout);
+    assert.equal(ok(['stats', '--store', store]).stdout, ok(['stats', '--store', fileStore]).stdout);
+    const sorted = (out, key) => JSON.parse(out).sort((a, b) => a[key].localeCompare(b[key]));
+    assert.deepEqual(sorted(ok(['patterns', '--store', store, '--json']).stdout, 'pattern_id'),
+      sorted(ok(['patterns', '--store', fileStore, '--json']).stdout, 'pattern_id'));
+    assert.deepEqual(sorted(ok(['patterns', '--store', store, '--json', '--unclassified']).stdout, 'template_id'),
+      sorted(ok(['patterns', '--store', fileStore, '--json', '--unclassified']).stdout, 'template_id'));
+
+    const irDoc = JSON.parse(readFileSync(path.join(root, ir), 'utf8'));
+    const targets = [
+      ...irDoc.entities.map((e) => ['--entity', e.name]),
+      ['--entity', 'product'], ['--entity', 'Nope'],
+      ...irDoc.endpoints.map((e) => ['--endpoint', `${e.method} ${e.path.replace('{id}', '7')}`]),
+      ['--endpoint', 'POST /unknown'], ['--schema', 'ProductCreate'], ['--schema', 'OrderCreate'], ['--schema', 'Nope'],
+    ];
+    let warned = 0;
+    for (const t of targets) {
+      for (const opts of [['--ir', ir], ['--ir', ir, '--min-occurrences', '1'], ['--min-occurrences', '1']]) {
+        const a = ok(['enhance', '--store', store, ...t, ...opts, '--json']).stdout;
+        const b = ok(['enhance', '--store', fileStore, ...t, ...opts, '--json']).stdout;
+        assert.equal(a, b, `enhance ${t.join(' ')} ${opts.join(' ')}`);
+        if (JSON.parse(a).injected.length) warned++;
+      }
+    }
+    assert.ok(warned > 10, `only ${warned} prompts got warnings: the comparison proves little`);
+    // the batch form (the whole store read once) and the manifests it writes
+    const prompts = path.join(work, 'prompts.jsonl');
+    writeFileSync(prompts, targets.filter((t) => t[0] !== '--schema')
+      .map((t) => JSON.stringify({ scope: t[0].slice(2), target: t[1] })).join('\n') + '\n');
+    const batch = (s, m) => ok(['enhance', '--store', s, '--batch', prompts, '--ir', ir,
+      '--manifest-out', m, '--run-id', 'shop-run-4']).stdout;
+    const mn = path.join(work, 'm-neo.json'), mf = path.join(work, 'm-file.json');
+    assert.equal(batch(store, mn), batch(fileStore, mf));
+    assert.equal(readFileSync(mn, 'utf8'), readFileSync(mf, 'utf8'));
+  });
+
+  test('4 concurrent ingests lose no increment; the same run sent 4 times at once applies once', { timeout: 120000 }, async () => {
+    const smoke = JSON.parse(readFileSync(path.join(root, runs, 'run-1.json'), 'utf8'));
+    const files = [1, 2, 3, 4].map((i) => {
+      const f = path.join(work, `conc-${i}.json`);
+      writeFileSync(f, JSON.stringify({ ...smoke, run_id: `conc-${i}` }));
+      return f;
+    });
+    const same = path.join(work, 'conc-same.json');
+    writeFileSync(same, JSON.stringify({ ...smoke, run_id: 'conc-same' }));
+    const spawnIngest = (f) => new Promise((resolve) => {
+      const child = spawn(bin, ['ingest', '--store', store, '--smoke', f, '--ir', ir, '--json'], {
+        cwd: root, env: { ...process.env, ...env, FOREWARN_NOW: '2026-01-01T00:00:00Z', FOREWARN_STORE: '' },
+      });
+      let out = '', err = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    const results = await Promise.all([...files, same, same, same, same].map(spawnIngest));
+    for (const r of results) assert.equal(r.code, 0, r.err);
+    assert.equal(results.slice(4).filter((r) => JSON.parse(r.out).already_ingested === false).length, 1);
+    // the file store, sequentially, is the reference
+    for (const f of [...files, same]) ok(['ingest', '--store', fileStore, '--smoke', f, '--ir', ir]);
+    const counts = (s) => Object.fromEntries(JSON.parse(ok(['patterns', '--store', s, '--json']).stdout)
+      .map((p) => [p.pattern_id, [p.occurrence_count, p.times_prevented, p.times_injected]]));
+    assert.deepEqual(counts(store), counts(fileStore));
+    const totals = (s) => JSON.parse(ok(['stats', '--store', s, '--json']).stdout).totals;
+    assert.deepEqual(totals(store), totals(fileStore));
+  });
+
+  test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {
+    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+    const r = fw(['stats', '--store', store], { NEO4J_PASSWORD: wrong });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /authentication failed \(401\)/);
+    assert.ok(!r.stderr.includes(wrong) && !r.stdout.includes(wrong));
+    noSecret(r);
+    const i = fw(['ingest', '--store', store, '--smoke', `${runs}/run-1.json`, '--ir', ir], { NEO4J_PASSWORD: wrong });
+    assert.equal(i.status, 1, i.stderr);
+    assert.match(i.stderr, /authentication failed \(401\)/);
+    assert.ok(!i.stderr.includes(wrong));
+  });
+
+  test('unknown database: exit 1, "unknown database"', () => {
+    const r = fw(['ingest', '--store', store, '--smoke', `${runs}/run-1.json`, '--ir', ir], { NEO4J_DATABASE: 'nosuchdb' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /unknown database: Graph not found: nosuchdb/);
+    noSecret(r);
+  });
+
+  test('server down: exit 1, "unreachable", after the retries', () => {
+    const t0 = Date.now();
+    const r = fw(['ingest', '--store', 'neo4j+http://127.0.0.1:9', '--smoke', `${runs}/run-1.json`, '--ir', ir],
+      { FOREWARN_NEO4J_RETRIES: '2' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /Neo4j at http:\/\/127\.0\.0\.1:9 is unreachable: .*\(3 attempts\)/);
+    assert.ok(Date.now() - t0 >= 700, 'no backoff between the attempts');
+    noSecret(r);
+    const e = fw(['enhance', '--store', 'neo4j+http://127.0.0.1:9', '--entity', 'Product'], { FOREWARN_NEO4J_RETRIES: '0' });
+    assert.equal(e.status, 1, e.stderr);
+    assert.match(e.stderr, /unreachable/);
+  });
+
+  test('a Bolt URI is refused with a usage error', () => {
+    const r = fw(['stats', '--store', 'neo4j'], { NEO4J_URI: 'neo4j://127.0.0.1:7687' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /http:\/\/ or https:\/\//);
+  });
+});
