@@ -15,6 +15,6 @@ void fw__field_pattern(const fw_classification *c, char *out, size_t cap);
 struct cJSON;
 /* The GenerationAntiPattern object (cJSON) of a classification, first and last seen at now. */
 struct cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
-                                     const char *pattern_id, const char *now);
+                                     const char *pattern_id, const char *now, bool borrow);
 
 #endif

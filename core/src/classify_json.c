@@ -27,41 +27,37 @@ static cJSON *ir_object(const fw_ir_context *x) {
   return o;
 }
 
-/* The GenerationAntiPattern of this classification (every field of the seed design). */
+/* The GenerationAntiPattern of this classification (every field of the seed design). Strings
+ * of the rules and `now` are referenced; c's strings too when `borrow` says the tree is printed
+ * before c is cleared; rendered snippets are handed to the tree. */
 cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
-                              const char *pattern_id, const char *now) {
+                              const char *pattern_id, const char *now, bool borrow) {
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
   size_t unknown = fw__category_find(rules, "unknown");
   if (!cat && unknown != (size_t)-1) cat = &rules->categories[unknown];
+  void (*c_str)(cJSON *, const char *, const char *) = borrow ? fw__json_ref : fw__json_str;
   cJSON *o = cJSON_CreateObject();
   char field_pattern[300];
   fw__field_pattern(c, field_pattern, sizeof field_pattern);
   const char *cls = strrchr(c->exception_class, '.');
   cls = cls ? cls + 1 : c->exception_class;
   fw__json_str(o, "pattern_id", pattern_id);
-  fw__json_str(o, "error_type", cat ? cat->error_type : "unknown");
-  fw__json_str(o, "category", c->category == (size_t)-1 ? "unknown" : cat->name);
-  fw__json_str(o, "exception_class", cls);
-  fw__json_str(o, "error_message_pattern", c->message_pattern);
-  fw__json_str(o, "message_template", c->message_template);
-  fw__json_str(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
-  fw__json_str(o, "endpoint_pattern",
-                          c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
+  fw__json_ref(o, "error_type", cat ? cat->error_type : "unknown");
+  fw__json_ref(o, "category", c->category == (size_t)-1 ? "unknown" : cat->name);
+  c_str(o, "exception_class", cls);
+  c_str(o, "error_message_pattern", c->message_pattern);
+  c_str(o, "message_template", c->message_template);
+  c_str(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
+  c_str(o, "endpoint_pattern", c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
   fw__json_str(o, "field_pattern", field_pattern);
-  char *summary = cat ? fw__render_template(c, rules, cat->summary) : NULL;
-  char *bad = cat ? fw__render_template(c, rules, cat->bad_code) : NULL;
-  char *good = cat ? fw__render_template(c, rules, cat->correct_code) : NULL;
-  fw__json_str(o, "remediation", summary ? summary : "");
-  fw__json_str(o, "bad_code_snippet", bad ? bad : "");
-  fw__json_str(o, "correct_code_snippet", good ? good : "");
-  fw_free(summary);
-  fw_free(bad);
-  fw_free(good);
+  fw__json_own(o, "remediation", cat ? fw__render_template(c, rules, cat->summary) : NULL);
+  fw__json_own(o, "bad_code_snippet", cat ? fw__render_template(c, rules, cat->bad_code) : NULL);
+  fw__json_own(o, "correct_code_snippet", cat ? fw__render_template(c, rules, cat->correct_code) : NULL);
   fw__json_int(o, "occurrence_count", 1);
   fw__json_int(o, "times_prevented", 0);
   fw__json_add(o, "prevention_rate", cJSON_CreateRaw("0"));
-  fw__json_str(o, "first_seen", now);
-  fw__json_str(o, "last_seen", now);
+  fw__json_ref(o, "first_seen", now);
+  fw__json_ref(o, "last_seen", now);
   fw__json_int(o, "signature_version", FW_SIGNATURE_VERSION);
   return o;
 }
@@ -87,7 +83,7 @@ static void classification_fields(cJSON *o, const fw_classification *c, const fw
   fw__pattern_id(c, rules, id);
   fw__json_str(o, "pattern_id", id);
   const char *now = opts && opts->now ? opts->now : epoch;
-  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now));
+  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now, true));
 }
 
 static fw_status print(cJSON *o, char **out_json, fw_error *err) {

@@ -1,6 +1,8 @@
 /* json_out.c - see json_out.h. */
 #include "json_out.h"
 
+#include "forewarn.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,6 +25,20 @@ void fw__json_ref(cJSON *o, const char *key, const char *value) {
 
 void fw__json_ref_or_null(cJSON *o, const char *key, const char *value) {
   fw__json_add(o, key, value && *value ? cJSON_CreateStringReference(value) : cJSON_CreateNull());
+}
+
+void fw__json_own(cJSON *o, const char *key, char *value) {
+  if (!value) {
+    fw__json_str(o, key, "");
+    return;
+  }
+  cJSON *item = cJSON_CreateStringReference(value);
+  if (!item) {
+    fw_free(value);
+    return;
+  }
+  item->type &= ~cJSON_IsReference; /* the tree owns it from here */
+  fw__json_add(o, key, item);
 }
 
 void fw__json_int(cJSON *o, const char *key, long long value) {
