@@ -100,6 +100,13 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
 void fw__endpoint_pattern(const fw_ir *ir, const char *endpoint, char *out, size_t cap,
                           const char **entity);
 
+/* What a prompt target is about: the entity (of an entity target, of an endpoint's IR entry, or
+ * of a schema by its longest entity-name prefix) and an endpoint's pattern. Shared by the
+ * enhancer and the Neo4j selection so both pick the same patterns. FW_ERR_ARG for a bad scope. */
+struct fw_enhance_options;
+fw_status fw__enhance_target(const struct fw_enhance_options *o, const char **entity,
+                             char *endpoint_pattern, size_t cap, fw_error *err);
+
 /* Stage 5: identity and remediation (antipattern.c). */
 void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]);
 

@@ -446,25 +446,12 @@ fw_status fw_cypher_query(const char *query_json, size_t len, char **out, fw_err
 fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, fw_error *err) {
   if (!o || !o->scope || !o->target || !out)
     return fw__fail(err, FW_ERR_ARG, "options with scope and target, and out are required");
-  bool by_entity = strcmp(o->scope, "entity") == 0, by_endpoint = strcmp(o->scope, "endpoint") == 0,
-       by_schema = strcmp(o->scope, "schema") == 0;
-  if (!by_entity && !by_endpoint && !by_schema)
-    return fw__fail(err, FW_ERR_ARG, "scope must be entity, endpoint or schema, not '%s'", o->scope);
+  bool by_endpoint = strcmp(o->scope, "endpoint") == 0, by_schema = strcmp(o->scope, "schema") == 0;
   /* the same target resolution as fw_enhance() */
   const char *entity = NULL;
-  char endpoint_pattern[256] = "";
-  if (by_entity) entity = o->target;
-  if (by_endpoint) fw__endpoint_pattern(o->ir, o->target, endpoint_pattern, sizeof endpoint_pattern, &entity);
-  if (by_schema && o->ir) {
-    size_t best = 0;
-    for (size_t i = 0; i < o->ir->nentities; i++) {
-      size_t n = strlen(o->ir->entities[i].name);
-      if (n > best && strncmp(o->target, o->ir->entities[i].name, n) == 0) {
-        best = n;
-        entity = o->ir->entities[i].name;
-      }
-    }
-  }
+  char endpoint_pattern[256];
+  fw_status st = fw__enhance_target(o, &entity, endpoint_pattern, sizeof endpoint_pattern, err);
+  if (st != FW_OK) return st;
   char key[160];
   if (entity) lower_into(key, sizeof key, entity);
   cJSON *p = cJSON_CreateObject();

@@ -342,6 +342,28 @@ static bool has_specific(const pick *picks, size_t n, const fw_general *g) {
   return false;
 }
 
+fw_status fw__enhance_target(const fw_enhance_options *o, const char **entity,
+                             char *endpoint_pattern, size_t cap, fw_error *err) {
+  bool by_entity = strcmp(o->scope, "entity") == 0, by_endpoint = strcmp(o->scope, "endpoint") == 0,
+       by_schema = strcmp(o->scope, "schema") == 0;
+  if (!by_entity && !by_endpoint && !by_schema)
+    return fw__fail(err, FW_ERR_ARG, "scope must be entity, endpoint or schema, not '%s'", o->scope);
+  *entity = NULL;
+  endpoint_pattern[0] = '\0';
+  if (by_entity) *entity = o->target;
+  if (by_endpoint) fw__endpoint_pattern(o->ir, o->target, endpoint_pattern, cap, entity);
+  /* a schema belongs to the entity whose name is its longest prefix: ProductCreate -> Product */
+  size_t best = 0;
+  for (size_t i = 0; by_schema && o->ir && i < o->ir->nentities; i++) {
+    size_t n = strlen(o->ir->entities[i].name);
+    if (n > best && strncmp(o->target, o->ir->entities[i].name, n) == 0) {
+      best = n;
+      *entity = o->ir->entities[i].name;
+    }
+  }
+  return FW_OK;
+}
+
 fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
                      const fw_enhance_options *o, char **out_json, fw_error *err) {
   if (!store || !o || !out_json || !o->scope || !o->target)
@@ -350,37 +372,18 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   if (!base_prompt) base_prompt = "", len = 0;
   if (fw__utf8_invalid_at(base_prompt, len) != (size_t)-1)
     return fw__fail(err, FW_ERR_UTF8, "base prompt is not valid UTF-8");
-  bool by_entity = strcmp(o->scope, "entity") == 0, by_endpoint = strcmp(o->scope, "endpoint") == 0,
-       by_schema = strcmp(o->scope, "schema") == 0;
-  if (!by_entity && !by_endpoint && !by_schema)
-    return fw__fail(err, FW_ERR_ARG, "scope must be entity, endpoint or schema, not '%s'", o->scope);
+  bool by_endpoint = strcmp(o->scope, "endpoint") == 0, by_schema = strcmp(o->scope, "schema") == 0;
+  char endpoint_pattern[256] = "";
+  const char *entity = NULL, *method = NULL;
+  fw_status st = fw__enhance_target(o, &entity, endpoint_pattern, sizeof endpoint_pattern, err);
+  if (st != FW_OK) return st;
+  if (by_endpoint) method = endpoint_pattern;
   fw_store *s = (fw_store *)store; /* the general-pattern cache is derived state */
-  fw_status st = build_general(s, err);
+  st = build_general(s, err);
   if (st != FW_OK) return st;
   size_t max = o->max_patterns ? o->max_patterns : 5;
   long long min = o->min_occurrences ? o->min_occurrences : 2;
   size_t budget = o->budget ? o->budget : 2000;
-
-  /* which entity, endpoint pattern, schema */
-  char endpoint_pattern[256] = "";
-  const char *entity = NULL, *method = NULL;
-  char entity_buf[128] = "";
-  if (by_entity) entity = o->target;
-  if (by_endpoint) {
-    fw__endpoint_pattern(o->ir, o->target, endpoint_pattern, sizeof endpoint_pattern, &entity);
-    method = endpoint_pattern;
-  }
-  if (by_schema && o->ir) {
-    size_t best = 0;
-    for (size_t i = 0; i < o->ir->nentities; i++) {
-      size_t n = strlen(o->ir->entities[i].name);
-      if (n > best && strncmp(o->target, o->ir->entities[i].name, n) == 0) {
-        best = n;
-        snprintf(entity_buf, sizeof entity_buf, "%s", o->ir->entities[i].name);
-      }
-    }
-    if (best) entity = entity_buf;
-  }
 
   size_t cap_picks = 64, npicks = 0;
   pick *picks = fw_malloc(sizeof *picks * cap_picks);
