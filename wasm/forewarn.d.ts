@@ -15,7 +15,8 @@ export type WasmSource =
 
 /** Status names of the core (fw_status_name). */
 export type StatusCode =
-  | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit';
+  | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit'
+  | 'neo4j';
 
 /** A failure reported by the core: `code` is its status name, `message` its message. */
 export class ForewarnError extends Error {
@@ -25,6 +26,10 @@ export class ForewarnError extends Error {
   readonly path?: string;
   /** The rule that failed to compile or ran away. */
   readonly ruleId?: string;
+  /** Neo4j's error code ("Neo.ClientError.Security.Unauthorized"), when Neo4j sent one. */
+  readonly serverCode?: string;
+  /** Neo4j failures: the HTTP status of the answer, 0 when Neo4j was unreachable. */
+  readonly status?: number;
 }
 
 /** An ISO 8601 UTC time ("2026-01-01T00:00:00Z") or a Date; null means the epoch. */
@@ -195,6 +200,68 @@ export interface MemoryStore {
   delete(): void;
 }
 
+export interface Neo4jStoreOptions {
+  /** The HTTP Query API's base URL, http:// or https:// (user:password@ in it is used when the
+   * options do not say, and never shown). */
+  uri: string;
+  /** Default "neo4j". */
+  username?: string;
+  password?: string;
+  /** Default "neo4j". */
+  database?: string;
+  /** The fetch to send requests with; default globalThis.fetch. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Retries of a transient failure (unreachable, timeout, 5xx, Neo.TransientError.*); default 3. */
+  retries?: number;
+  /** Time limit of one request in ms; default 60000 (0: none). */
+  timeoutMs?: number;
+  /** Wait before the first retry in ms, doubled after each; default 250. */
+  backoffMs?: number;
+}
+
+export interface Neo4jEnhanceRequest {
+  scope?: 'entity' | 'endpoint' | 'schema';
+  target?: string;
+  entity?: string;
+  endpoint?: string;
+  schema?: string;
+  /** The base prompt; default "". */
+  prompt?: string;
+}
+
+/**
+ * A Neo4j store over the HTTP Query API, sent with fetch: the same requests, answers and
+ * semantics as the native `--store neo4j+http://...` (one idempotent write per run, counters
+ * incremented inside Neo4j). Every method returns a promise; failures are ForewarnErrors with
+ * code "neo4j" (or the core's code for a bad input), never containing the credentials.
+ */
+export interface Neo4jStore {
+  /** The URI without credentials. */
+  readonly uri: string;
+  /** HTTP requests sent so far, retries included. */
+  readonly requests: number;
+  /** Apply the schema (idempotent): statements sent, constraints and indexes added. */
+  migrate(): Promise<{ statements: number; added: number }>;
+  /** Apply a change set from fw.changeset() (the schema is checked before the first write). */
+  apply(changeset: JsonDocument): Promise<FeedbackProcessingResult>;
+  /** Collect one smoke run (and the manifest of its prompts, or null) into Neo4j. */
+  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+    options?: CollectOptions): Promise<FeedbackProcessingResult>;
+  stats(): Promise<StoreStats>;
+  patterns(options?: { unclassified?: boolean }): Promise<Array<Record<string, unknown>>>;
+  get(patternId: string): Promise<Record<string, unknown> | null>;
+  query(query?: {
+    entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
+  } | string): Promise<Array<Record<string, unknown>>>;
+  /** The prompt with the known issues, reading only what the target needs. */
+  enhance(prompt: string, target: EnhanceTarget, options?: EnhanceOptions): Promise<EnhanceResult>;
+  /** Every prompt of a generation, the store read once. */
+  enhanceBatch(requests: Neo4jEnhanceRequest[], options?: EnhanceOptions):
+    Promise<Array<EnhanceResult & { scope: string; target: string }>>;
+  /** The whole store in memory (one read); delete() it when done. */
+  snapshot(): Promise<MemoryStore>;
+}
+
 /** The calls that return the core's JSON text byte for byte. */
 export interface RawApi {
   classify(text: string | Uint8Array, options?: ClassifyOptions): string;
@@ -221,6 +288,7 @@ export class Forewarn {
   readonly Rules: new (...packs: JsonDocument[]) => Rules;
   readonly IR: new (doc: JsonDocument) => IR;
   readonly MemoryStore: new (doc?: JsonDocument | null) => MemoryStore;
+  readonly Neo4jStore: new (options: Neo4jStoreOptions) => Neo4jStore;
   readonly raw: RawApi;
 
   /** Classify one error text (a traceback, an exception line, a 422 body...). */

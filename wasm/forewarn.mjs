@@ -13,14 +13,20 @@ const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** An Error from the core: `code` is its status name ("json", "schema", "utf8", ...). */
+/**
+ * An Error from the core: `code` is its status name ("json", "schema", "utf8", ..., "neo4j").
+ * Neo4j failures also carry `status` (the HTTP status; 0 when Neo4j was unreachable) and
+ * `serverCode` (Neo4j's error code, when it sent one).
+ */
 export class ForewarnError extends Error {
-  constructor(code, message, { path, ruleId } = {}) {
+  constructor(code, message, { path, ruleId, serverCode, status } = {}) {
     super(message || code);
     this.name = 'ForewarnError';
     this.code = code;
     if (path) this.path = path;
     if (ruleId) this.ruleId = ruleId;
+    if (serverCode) this.serverCode = serverCode;
+    if (status !== undefined) this.status = status;
   }
 }
 
@@ -81,6 +87,33 @@ function isoNow(now) {
 }
 
 const asText = (doc) => (typeof doc === 'string' || doc instanceof Uint8Array ? doc : JSON.stringify(doc));
+
+// {scope, target} from {scope, target} or one of the shorthands {entity}, {endpoint}, {schema}.
+function resolveTarget(target) {
+  let { scope, target: name } = target ?? {};
+  if (!scope) {
+    scope = ['entity', 'endpoint', 'schema'].find((s) => target?.[s] !== undefined);
+    name = scope && target[scope];
+  }
+  return { scope, name };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Base64 of a string's UTF-8 bytes (btoa takes Latin-1 only).
+function base64Utf8(s) {
+  let bin = '';
+  for (const b of encoder.encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+// Why a fetch failed, in words (Node wraps the socket error in `cause`).
+function fetchFailure(e, timeoutMs) {
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const cause = e?.cause;
+  const why = cause?.code && cause?.message ? cause.message : cause?.message || e?.message || String(e);
+  return why;
+}
 
 // ---- The module instance --------------------------------------------------------------------
 
@@ -281,6 +314,215 @@ export class Forewarn {
       }
     };
 
+    /**
+     * A Neo4j store over the HTTP Query API (the "bridge"): the core builds every request body
+     * (schema, one idempotent write per run, the reads) and parses every answer, as for the
+     * native --store neo4j+http://...; fetch sends them with Basic auth. Reads become a store
+     * document loaded into a MemoryStore, so stats, queries and enhance are the in-memory
+     * store's code. Transient failures (unreachable, 5xx, Neo.TransientError.*) are retried with
+     * backoff; errors are ForewarnErrors with code "neo4j" and never contain the credentials.
+     */
+    this.Neo4jStore = class Neo4jStore {
+      #url;
+      #base;
+      #auth;
+      #secret;
+      #fetch;
+      #retries;
+      #timeoutMs;
+      #backoffMs;
+      #schemaReady = false;
+      #requests = 0;
+
+      constructor({ uri, username, password, database, fetch: fetchFn, retries = 3, timeoutMs = 60000, backoffMs = 250 } = {}) {
+        if (typeof uri !== 'string' || uri === '') {
+          throw new ForewarnError('argument', 'Neo4jStore: uri is required (http:// or https://, the HTTP Query API)');
+        }
+        let u;
+        try {
+          u = new URL(uri);
+        } catch {
+          throw new ForewarnError('argument', 'Neo4jStore: uri is not a URL'); // not echoed: it may hold a password
+        }
+        if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+          throw new ForewarnError('argument',
+            "Neo4jStore: uri must be an http:// or https:// URL: forewarn talks to Neo4j's HTTP Query API, not Bolt");
+        }
+        // user:password@ in the URI counts when the options do not say; never kept in the URL
+        const user = username || decodeURIComponent(u.username) || 'neo4j';
+        const pass = password ?? decodeURIComponent(u.password);
+        u.username = '';
+        u.password = '';
+        this.#base = `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+        this.#url = `${this.#base}/db/${encodeURIComponent(database || 'neo4j')}/query/v2`;
+        this.#auth = `Basic ${base64Utf8(`${user}:${pass}`)}`;
+        this.#secret = pass;
+        this.#fetch = fetchFn ?? ((...args) => globalThis.fetch(...args));
+        if (typeof this.#fetch !== 'function') throw new TypeError('Neo4jStore: fetch is not a function');
+        this.#retries = retries;
+        this.#timeoutMs = timeoutMs;
+        this.#backoffMs = backoffMs;
+      }
+
+      /** Where the store is (the URI without credentials). */
+      get uri() { return this.#base; }
+      /** HTTP requests sent so far (retries included). */
+      get requests() { return this.#requests; }
+
+      // A message cleared of the password, whatever produced it.
+      #scrub(e) {
+        if (e instanceof Error && this.#secret && e.message.includes(this.#secret)) {
+          e.message = e.message.split(this.#secret).join('***');
+        }
+        return e;
+      }
+
+      // One request: send the body, parse the answer with the core, retry what is transient.
+      async #send(body) {
+        let backoff = this.#backoffMs;
+        for (let attempt = 0; ; attempt++) {
+          let status = 0, text = null, failure = null;
+          this.#requests++;
+          try {
+            const signal = this.#timeoutMs > 0 && typeof AbortSignal !== 'undefined' && AbortSignal.timeout
+              ? AbortSignal.timeout(this.#timeoutMs) : undefined;
+            const res = await this.#fetch(this.#url, {
+              method: 'POST',
+              headers: { authorization: this.#auth, 'content-type': 'application/json', accept: 'application/json' },
+              body,
+              signal,
+            });
+            status = res.status;
+            text = await res.text();
+          } catch (e) {
+            const n = attempt + 1;
+            failure = new ForewarnError('neo4j',
+              `Neo4j at ${this.#base} is unreachable: ${fetchFailure(e, this.#timeoutMs)} (${n} attempt${n === 1 ? '' : 's'})`,
+              { status: 0 });
+          }
+          if (!failure) {
+            const r = fw.#neo4jParse(status, text);
+            if (r.parsed !== undefined) return r.parsed;
+            failure = r.error;
+            if (!r.transient) throw this.#scrub(failure);
+          }
+          if (attempt >= this.#retries) throw this.#scrub(failure);
+          await sleep(backoff);
+          backoff *= 2;
+        }
+      }
+
+      async #sendJson(body) { return JSON.parse(await this.#send(body)); }
+
+      /** Apply the schema (constraints and indexes, IF NOT EXISTS): {statements, added}. */
+      async migrate() {
+        const n = x.fw_cypher_schema_count();
+        let added = 0;
+        for (let i = 0; i < n; i++) {
+          const { counters = {} } = await this.#sendJson(fw.#takeString(x.fw_wasm_cypher_schema(i, fw.#err)));
+          added += (counters.constraintsAdded ?? 0) + (counters.indexesAdded ?? 0);
+        }
+        this.#schemaReady = true;
+        return { statements: n, added };
+      }
+
+      // The schema before the first write: checked once, applied when something is missing.
+      async #ensureSchema() {
+        if (this.#schemaReady) return;
+        const parsed = await this.#sendJson(fw.#takeString(x.fw_wasm_cypher_schema_check(fw.#err)));
+        if ((parsed.rows?.[0]?.present ?? 0) >= x.fw_cypher_schema_count()) this.#schemaReady = true;
+        else await this.migrate();
+      }
+
+      /** Apply a change set (fw.changeset()) as one request: a run_id applies once. */
+      async apply(changeset) {
+        await this.#ensureSchema();
+        const cs = asText(changeset);
+        const body = fw.#withStrings([cs], ([c]) => fw.#takeString(x.fw_wasm_cypher_apply(c.ptr, c.len, fw.#err)));
+        const parsed = await this.#send(body);
+        return JSON.parse(fw.#withStrings([cs, parsed], ([c, p]) =>
+          fw.#takeString(x.fw_wasm_cypher_apply_result(c.ptr, c.len, p.ptr, p.len, fw.#err))));
+      }
+
+      /** Collect one smoke run (+ the manifest of its prompts, or null) into Neo4j. */
+      async collect(smokeResult, ir, manifest, options = {}) {
+        return this.apply(fw.raw.changeset(smokeResult, ir, manifest, options));
+      }
+
+      // A read answered as a MemoryStore (the caller deletes it).
+      async #load(body) {
+        const parsed = await this.#send(body);
+        const doc = fw.#withStrings([parsed], ([p]) =>
+          fw.#takeString(x.fw_wasm_neo4j_store_document(p.ptr, p.len, fw.#err)));
+        return new fw.MemoryStore(doc);
+      }
+
+      async #with(body, fn) {
+        const mem = await this.#load(body);
+        try {
+          return fn(mem);
+        } finally {
+          mem.delete();
+        }
+      }
+
+      /** The whole store as a MemoryStore (one read; delete() it when done). */
+      snapshot() { return this.#load(fw.#takeString(x.fw_wasm_cypher_dump(1, fw.#err))); }
+
+      /** Per-run history and totals. */
+      stats() { return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(0, fw.#err)), (m) => m.stats()); }
+
+      /** Every pattern, or with {unclassified: true} every unclassified error group. */
+      patterns({ unclassified = false } = {}) {
+        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(unclassified ? 0 : 1, fw.#err)),
+          (m) => m.patterns({ unclassified }));
+      }
+
+      /** One pattern by id, or null. */
+      get(patternId) {
+        const id = String(patternId);
+        return this.#with(fw.#withStrings([id], ([p]) => fw.#takeString(x.fw_wasm_cypher_get(p.ptr, fw.#err))),
+          (m) => m.get(id));
+      }
+
+      /** Patterns matching {entity?, endpoint_pattern?, schema?, error_type?, min_occurrences?}. */
+      query(q = {}) {
+        const text = asText(q);
+        return this.#with(fw.#withStrings([text], ([d]) => fw.#takeString(x.fw_wasm_cypher_query(d.ptr, d.len, fw.#err))),
+          (m) => m.query(text));
+      }
+
+      /**
+       * The prompt with the known issues, as fw.enhance() over the whole store, reading only
+       * what the target needs. Options as fw.enhance().
+       */
+      async enhance(prompt, target, options = {}) {
+        const { scope, name } = resolveTarget(target);
+        return fw.#withIRAsync(options.ir, async (ir) => {
+          const body = fw.#withStrings([scope ?? null, name ?? null], ([s, t]) =>
+            fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0,
+              options.minOccurrences ?? 0, fw.#err)));
+          return this.#with(body, (m) => fw.enhance(prompt, { scope, target: name }, m, { ...options, ir }));
+        });
+      }
+
+      /**
+       * Every prompt of a generation with the store read once: [{scope, target, prompt?}] in,
+       * [{prompt, section, injected, scope, target}] out, in order.
+       */
+      async enhanceBatch(requests, options = {}) {
+        const mem = await this.snapshot();
+        try {
+          return fw.#withIRSync(options.ir, (ir) => requests.map((r) => {
+            const { scope, name } = resolveTarget(r);
+            return { ...fw.enhance(r.prompt ?? '', { scope, target: name }, mem, { ...options, ir }), scope, target: name };
+          }));
+        } finally {
+          mem.delete();
+        }
+      }
+    };
+
     /** The same calls returning the core's JSON text byte for byte (the parity tests use these). */
     this.raw = Object.freeze({
       classify: (text, options = {}) => fw.#classify(text, options, false),
@@ -361,13 +603,27 @@ export class Forewarn {
     }
   }
 
-  #throw() {
+  #error(extra = {}) {
     const x = this.#x;
     const code = x.fw_wasm_error_code(this.#err);
     const name = this.#cString(x.fw_status_name(code));
     const path = this.#cString(x.fw_wasm_error_path(this.#err));
     const ruleId = this.#cString(x.fw_wasm_error_rule_id(this.#err));
-    throw new ForewarnError(name, this.#cString(x.fw_wasm_error_message(this.#err)) || name, { path, ruleId });
+    const serverCode = this.#cString(x.fw_wasm_error_server_code(this.#err));
+    return new ForewarnError(name, this.#cString(x.fw_wasm_error_message(this.#err)) || name,
+      { path, ruleId, serverCode, ...extra });
+  }
+
+  #throw() { throw this.#error(); }
+
+  // A Query API answer through the core's parser: {parsed} (its JSON text), or {error, transient}.
+  #neo4jParse(status, text) {
+    return this.#withStrings([text ?? ''], ([t]) => {
+      const ptr = this.#x.fw_wasm_neo4j_parse(status, t.ptr, t.len, this.#err);
+      if (ptr) return { parsed: this.#takeString(ptr) };
+      const transient = this.#x.fw_wasm_neo4j_transient(status, this.#err) !== 0;
+      return { error: this.#error({ status }), transient };
+    });
   }
 
   #freeRules(h) {
@@ -397,6 +653,29 @@ export class Forewarn {
     }
   }
 
+  // An IR option as an IR object for fn (parsed once when given as a document), or null.
+  #withIRSync(ir, fn) {
+    if (ir === undefined || ir === null) return fn(null);
+    if (ir instanceof this.IR) return fn(ir);
+    const parsed = new this.IR(ir);
+    try {
+      return fn(parsed);
+    } finally {
+      parsed.delete();
+    }
+  }
+
+  async #withIRAsync(ir, fn) {
+    if (ir === undefined || ir === null) return fn(null);
+    if (ir instanceof this.IR) return fn(ir);
+    const parsed = new this.IR(ir);
+    try {
+      return await fn(parsed);
+    } finally {
+      parsed.delete();
+    }
+  }
+
   // ---- Calls --------------------------------------------------------------------------------
 
   #classify(text, { ir, rules, endpoint, now, maxInput = 0 } = {}, record) {
@@ -410,11 +689,7 @@ export class Forewarn {
 
   #enhance(prompt, target, store, { ir, rules, maxPatterns = 0, minOccurrences = 0, budget = 0, quoteCap = 0 } = {}) {
     const storePtr = this.MemoryStore.ptr(store);
-    let { scope, target: name } = target ?? {};
-    if (!scope) {
-      scope = ['entity', 'endpoint', 'schema'].find((s) => target?.[s] !== undefined);
-      name = scope && target[scope];
-    }
+    const { scope, name } = resolveTarget(target);
     const rulesPtr = this.#rules(rules).rules;
     return this.#withIR(ir, (irPtr) =>
       this.#withStrings([prompt ?? '', scope ?? null, name ?? null], ([p, s, t]) =>

@@ -13,7 +13,7 @@ fw_error *fw_wasm_error_new(void) {
   fw_error *e = fw_malloc(sizeof *e);
   if (e) {
     e->code = FW_OK;
-    e->message[0] = e->path[0] = e->rule_id[0] = '\0';
+    e->message[0] = e->path[0] = e->rule_id[0] = e->server_code[0] = '\0';
   }
   return e;
 }
@@ -21,11 +21,12 @@ int fw_wasm_error_code(const fw_error *e) { return (int)e->code; }
 const char *fw_wasm_error_message(const fw_error *e) { return e->message; }
 const char *fw_wasm_error_path(const fw_error *e) { return e->path; }
 const char *fw_wasm_error_rule_id(const fw_error *e) { return e->rule_id; }
+const char *fw_wasm_error_server_code(const fw_error *e) { return e->server_code; }
 
 /* Every shim call starts from a clean error, so a NULL result with code "ok" cannot happen. */
 static void reset(fw_error *e) {
   e->code = FW_OK;
-  e->message[0] = e->path[0] = e->rule_id[0] = '\0';
+  e->message[0] = e->path[0] = e->rule_id[0] = e->server_code[0] = '\0';
 }
 
 /* A string result, or NULL with e filled. */
@@ -174,4 +175,77 @@ char *fw_wasm_store_stats(const fw_store *s, fw_error *e) {
   reset(e);
   char *out = NULL;
   return result(fw_store_stats(s, &out, e), out, e);
+}
+
+/* ---- Neo4j over the HTTP Query API: the core's requests and its parser, for fetch in JS ---- */
+
+char *fw_wasm_cypher_schema(size_t i, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_schema(i, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_schema_check(fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_schema_check(&out, e), out, e);
+}
+
+char *fw_wasm_cypher_apply(const char *changeset, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_apply(changeset, len, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_apply_result(const char *changeset, size_t len, const char *parsed,
+                                  size_t parsed_len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_apply_result(changeset, len, parsed, parsed_len, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_dump(int full, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_dump(full != 0, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_get(const char *pattern_id, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_get(pattern_id, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_query(const char *query, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_query(query, len, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_enhance_selection(const char *scope, const char *target, const fw_ir *ir,
+                                       int min_occurrences, fw_error *e) {
+  reset(e);
+  fw_enhance_options o = {0};
+  o.scope = scope;
+  o.target = target;
+  o.ir = ir;
+  o.min_occurrences = min_occurrences;
+  char *out = NULL;
+  return result(fw_cypher_enhance_selection(&o, &out, e), out, e);
+}
+
+char *fw_wasm_neo4j_parse(int http_status, const char *body, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_neo4j_parse(http_status, body, len, &out, e), out, e);
+}
+
+int fw_wasm_neo4j_transient(int http_status, const fw_error *e) {
+  return fw_neo4j_transient(http_status, e) ? 1 : 0;
+}
+
+char *fw_wasm_neo4j_store_document(const char *parsed, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_neo4j_store_document(parsed, len, &out, e), out, e);
 }

@@ -16,6 +16,7 @@ FW_API int fw_wasm_error_code(const fw_error *e);
 FW_API const char *fw_wasm_error_message(const fw_error *e);
 FW_API const char *fw_wasm_error_path(const fw_error *e);
 FW_API const char *fw_wasm_error_rule_id(const fw_error *e);
+FW_API const char *fw_wasm_error_server_code(const fw_error *e);
 
 /* Bytes handed out by malloc and not yet freed (mallinfo's uordblks), for the leak test. */
 FW_API size_t fw_wasm_heap_used(void);
@@ -54,5 +55,23 @@ FW_API char *fw_wasm_store_get(const fw_store *s, const char *pattern_id, fw_err
 FW_API char *fw_wasm_store_query(const fw_store *s, const char *query, size_t len, fw_error *e);
 FW_API char *fw_wasm_store_list(const fw_store *s, int unclassified, fw_error *e);
 FW_API char *fw_wasm_store_stats(const fw_store *s, fw_error *e);
+
+/* Neo4j over the HTTP Query API (forewarn.h): the request bodies the core builds and its parser
+ * of the answers, for the JS store that sends them with fetch. */
+FW_API char *fw_wasm_cypher_schema(size_t i, fw_error *e);
+FW_API char *fw_wasm_cypher_schema_check(fw_error *e);
+FW_API char *fw_wasm_cypher_apply(const char *changeset, size_t len, fw_error *e);
+FW_API char *fw_wasm_cypher_apply_result(const char *changeset, size_t len, const char *parsed,
+                                         size_t parsed_len, fw_error *e);
+FW_API char *fw_wasm_cypher_dump(int full, fw_error *e);
+FW_API char *fw_wasm_cypher_get(const char *pattern_id, fw_error *e);
+FW_API char *fw_wasm_cypher_query(const char *query, size_t len, fw_error *e);
+FW_API char *fw_wasm_cypher_enhance_selection(const char *scope, const char *target,
+                                              const fw_ir *ir, int min_occurrences, fw_error *e);
+/* The parsed answer, or NULL with e filled (code "neo4j" and e's server code for the server's
+ * errors); fw_wasm_neo4j_transient() then says whether to retry. */
+FW_API char *fw_wasm_neo4j_parse(int http_status, const char *body, size_t len, fw_error *e);
+FW_API int fw_wasm_neo4j_transient(int http_status, const fw_error *e);
+FW_API char *fw_wasm_neo4j_store_document(const char *parsed, size_t len, fw_error *e);
 
 #endif

@@ -1,0 +1,209 @@
+// The JavaScript Neo4j store (fw.Neo4jStore in wasm/forewarn.mjs: the core's Query API requests
+// sent with fetch) against a real Neo4j 5.26 (tests/neo4j/start.sh): the example runs ingested
+// through it give the native CLI's stats, patterns and enhanced prompts with the file store, one
+// write request per run, re-ingesting changes nothing, and a wrong password or a server that is
+// down throws a ForewarnError with a clear message and no password.
+//
+// Skipped, with the reason, when forewarn.wasm is not built, FOREWARN_NEO4J=0, or java or mvn are
+// not installed.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { root, run } from './helpers.mjs';
+
+const startSh = path.join(root, 'tests', 'neo4j', 'start.sh');
+const stopSh = path.join(root, 'tests', 'neo4j', 'stop.sh');
+const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
+
+function skipReason() {
+  if (!existsSync(wasmPath)) return `${path.relative(root, wasmPath)} is not built (run scripts/build-wasm.sh)`;
+  if (process.env.FOREWARN_NEO4J === '0') return 'FOREWARN_NEO4J=0: the real Neo4j server tests are turned off';
+  const missing = ['java', 'mvn'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
+  if (missing.length) return `${missing.join(' and ')} not installed: the real Neo4j server needs Java 17 and Maven`;
+  return false;
+}
+
+const skip = skipReason();
+const title = 'WASM Neo4jStore (fetch) against a real Neo4j 5.26';
+const NOW = '2026-01-01T00:00:00Z';
+const ir = 'examples/shop/ir.json';
+const runs = 'examples/shop/runs';
+const manifests = 'examples/shop/manifests';
+const read = (f) => readFileSync(path.join(root, f), 'utf8');
+
+// A port on 127.0.0.1 where nothing listens (taken, then released).
+const deadPort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+
+if (skip) test(title, { skip }, () => {});
+else describe(title, () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'fw-wasm-neo4j-'));
+  const state = path.join(work, 'server');
+  const fileStore = path.join(work, 'file', 'patterns.json');
+  const password = `fw-${randomBytes(12).toString('hex')}`;
+  let env = {};
+  let fw, store, ForewarnError;
+  let stopped = false;
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync('bash', [stopSh, state], { stdio: 'inherit', timeout: 60000 });
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+
+  before(async () => {
+    const started = new Promise((resolve) => {
+      const child = spawn('bash', [startSh, state], {
+        cwd: root,
+        env: { ...process.env, FOREWARN_NEO4J_PASSWORD: password, FOREWARN_NEO4J_WATCH_PID: String(process.pid), FOREWARN_NEO4J_TIMEOUT: '300' },
+      });
+      let err = '';
+      child.stdout.on('data', () => {});
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    const mod = await import('../../wasm/forewarn.mjs');
+    ForewarnError = mod.ForewarnError;
+    fw = await mod.Forewarn.load();
+    const { code, stderr } = await started;
+    assert.equal(code, 0, `start.sh failed (exit ${code}):\n${stderr}`);
+    env = Object.fromEntries(readFileSync(path.join(state, 'env'), 'utf8').trim().split('\n')
+      .map((l) => l.match(/^export (\w+)='(.*)'$/).slice(1)));
+    store = new fw.Neo4jStore({ uri: env.NEO4J_URI, username: env.NEO4J_USERNAME, password, database: env.NEO4J_DATABASE });
+  }, { timeout: 900000 });
+
+  after(stop);
+
+  const ok = (args) => {
+    const r = run(args, { env: { FOREWARN_STORE: '' } });
+    assert.equal(r.status, 0, `forewarn ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+    return r.stdout;
+  };
+
+  test('migrate applies the schema, and again adds nothing', async () => {
+    const first = await store.migrate();
+    assert.ok(first.statements > 0 && first.added > 0, JSON.stringify(first));
+    assert.deepEqual(await store.migrate(), { statements: first.statements, added: 0 });
+  });
+
+  test('the example runs give the native CLI\'s results, stats, patterns and enhanced prompts', async () => {
+    const irDoc = JSON.parse(read(ir));
+    const smoke = (n) => read(`${runs}/run-${n}.json`);
+    const manifest = (n) => (n === 1 ? null : read(`${manifests}/shop-run-${n}.json`));
+    const cliIngest = (n, withManifest = true) => JSON.parse(ok(['ingest', '--store', fileStore, '--smoke', `${runs}/run-${n}.json`,
+      '--ir', ir, ...(withManifest && n > 1 ? ['--manifest', `${manifests}/shop-run-${n}.json`] : []), '--json']));
+    for (const n of [1, 2, 3]) {
+      const before = store.requests;
+      const js = await store.collect(smoke(n), irDoc, manifest(n), { now: NOW });
+      if (n > 1) assert.equal(store.requests - before, 1, `run ${n}: one write request`);
+      assert.deepEqual(js, cliIngest(n));
+    }
+    const stats = await store.stats();
+    assert.deepEqual(stats, JSON.parse(ok(['stats', '--store', fileStore, '--json'])));
+    assert.equal(stats.runs.length, 3);
+
+    // re-ingesting a run changes nothing
+    const again = await store.collect(smoke(3), irDoc, null, { now: '2026-02-01T00:00:00Z' });
+    assert.equal(again.already_ingested, true);
+    assert.deepEqual(again, cliIngest(3, false));
+    assert.deepEqual(await store.stats(), stats);
+
+    const byId = (list, key) => list.sort((a, b) => a[key].localeCompare(b[key]));
+    assert.deepEqual(byId(await store.patterns(), 'pattern_id'),
+      byId(JSON.parse(ok(['patterns', '--store', fileStore, '--json'])), 'pattern_id'));
+    assert.deepEqual(byId(await store.patterns({ unclassified: true }), 'template_id'),
+      byId(JSON.parse(ok(['patterns', '--store', fileStore, '--json', '--unclassified'])), 'template_id'));
+    const some = (await store.patterns())[0];
+    assert.deepEqual(await store.get(some.pattern_id), some);
+    assert.equal(await store.get('ap1-0000000000000000'), null);
+    const mem = new fw.MemoryStore(readFileSync(fileStore, 'utf8'));
+    for (const q of [{ entity: 'product' }, { error_type: 'database', min_occurrences: 2 }, {}]) {
+      assert.deepEqual(byId(await store.query(q), 'pattern_id'), byId(mem.query(q), 'pattern_id'), JSON.stringify(q));
+    }
+    mem.delete();
+
+    const targets = [
+      ...irDoc.entities.map((e) => ['entity', e.name]),
+      ['entity', 'product'], ['entity', 'Nope'],
+      ...irDoc.endpoints.map((e) => ['endpoint', `${e.method} ${e.path.replace('{id}', '7')}`]),
+      ['endpoint', 'POST /unknown'], ['schema', 'ProductCreate'], ['schema', 'OrderCreate'],
+    ];
+    const prompt = (scope, target) => (scope === 'entity'
+      ? `Generate the SQLAlchemy model and Pydantic schemas for the ${target} entity.`
+      : scope === 'endpoint' ? `Generate the FastAPI endpoint ${target}.` : `Generate the Pydantic schema ${target}.`);
+    const jsIR = new fw.IR(irDoc);
+    let warned = 0;
+    try {
+      for (const [scope, target] of targets) {
+        for (const [cli, opts] of [[['--ir', ir], { ir: jsIR }], [['--ir', ir, '--min-occurrences', '1'], { ir: jsIR, minOccurrences: 1 }],
+          [['--min-occurrences', '1'], { minOccurrences: 1 }]]) {
+          const expected = JSON.parse(ok(['enhance', '--store', fileStore, `--${scope}`, target, ...cli, '--json']));
+          const got = await store.enhance(prompt(scope, target), { scope, target }, opts);
+          assert.deepEqual(got, expected, `enhance ${scope} ${target} ${cli.join(' ')}`);
+          if (got.injected.length) warned++;
+        }
+      }
+      assert.ok(warned > 10, `only ${warned} prompts got warnings: the comparison proves little`);
+      // the batch form reads the store once and gives the same prompts
+      const n = store.requests;
+      const batch = await store.enhanceBatch(targets.map(([scope, target]) => ({ scope, target, prompt: prompt(scope, target) })), { ir: jsIR });
+      assert.equal(store.requests - n, 1);
+      for (const [i, [scope, target]] of targets.entries()) {
+        const expected = JSON.parse(ok(['enhance', '--store', fileStore, `--${scope}`, target, '--ir', ir, '--json']));
+        assert.deepEqual(batch[i], { ...expected, scope, target });
+      }
+    } finally {
+      jsIR.delete();
+    }
+  });
+
+  test('unknown database and server down: clear ForewarnErrors; down is retried with backoff', async () => {
+    const nodb = new fw.Neo4jStore({ uri: env.NEO4J_URI, password, database: 'nosuchdb' });
+    await assert.rejects(nodb.stats(), (e) => e instanceof ForewarnError && /unknown database: Graph not found: nosuchdb/.test(e.message));
+    const port = await deadPort();
+    const down = new fw.Neo4jStore({ uri: `http://127.0.0.1:${port}`, password, retries: 2, backoffMs: 100 });
+    const t0 = Date.now();
+    const e = await down.stats().then(() => null, (x) => x);
+    assert.ok(e instanceof ForewarnError);
+    assert.equal(e.status, 0);
+    assert.match(e.message, new RegExp(`Neo4j at http://127\\.0\\.0\\.1:${port} is unreachable: .*\\(3 attempts\\)`));
+    assert.ok(Date.now() - t0 >= 300, 'no backoff between the attempts');
+    assert.equal(down.requests, 3);
+    assert.ok(!e.message.includes(password));
+    assert.throws(() => new fw.Neo4jStore({ uri: 'neo4j://127.0.0.1:7687' }), /http:\/\/ or https:\/\//);
+  });
+
+  // last: Neo4j rate-limits a user after failed logins
+  test('wrong password: a ForewarnError "authentication failed (401)" without the password, not retried', async () => {
+    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+    const bad = new fw.Neo4jStore({ uri: env.NEO4J_URI, username: 'neo4j', password: wrong });
+    for (const call of [() => bad.stats(), () => bad.collect(read(`${runs}/run-1.json`), read(ir), null, { now: NOW })]) {
+      const e = await call().then(() => null, (x) => x);
+      assert.ok(e instanceof ForewarnError, String(e));
+      assert.equal(e.code, 'neo4j');
+      assert.equal(e.status, 401);
+      assert.match(e.message, /authentication failed \(401\)/);
+      for (const text of [e.message, e.stack, JSON.stringify(e), String(e)]) {
+        assert.ok(!text.includes(wrong) && !text.includes(password), 'a password leaked into the error');
+      }
+    }
+    assert.equal(bad.requests, 2, 'a client error is not retried');
+    // credentials in the URI are used, and never shown
+    const inUri = new fw.Neo4jStore({ uri: env.NEO4J_URI.replace('://', `://neo4j:${wrong}@`) });
+    assert.equal(inUri.uri, env.NEO4J_URI.replace(/\/+$/, ''));
+    const e = await inUri.stats().then(() => null, (x) => x);
+    assert.match(e.message, /authentication failed \(401\)/);
+    assert.ok(!e.message.includes(wrong));
+  });
+});
