@@ -10,7 +10,12 @@
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [ (name = "forewarn", worker = .forewarnWorker) ],
+  services = [
+    (name = "forewarn", worker = .forewarnWorker),
+    # The worker's fetch goes here: the only requests it makes are to NEO4J_URI, which may be a
+    # Neo4j on this machine or network (workerd's default outbound allows public addresses only).
+    (name = "outbound", network = (allow = ["public", "private", "local"])),
+  ],
   sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "forewarn") ],
 );
 
@@ -21,6 +26,7 @@ const forewarnWorker :Workerd.Worker = (
     (name = "wasm/dist/forewarn.wasm", wasm = embed "../wasm/dist/forewarn.wasm"),
   ],
   compatibilityDate = "2025-09-01",
+  globalOutbound = "outbound",
   bindings = [
     (name = "TOKEN", fromEnvironment = "FOREWARN_TOKEN"),
     (name = "ALLOWED_ORIGIN", fromEnvironment = "FOREWARN_ALLOWED_ORIGIN"),

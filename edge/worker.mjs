@@ -8,12 +8,14 @@
 //   TOKEN            requests need "Authorization: Bearer TOKEN" (401 otherwise)
 //   ALLOWED_ORIGIN   the origin (or comma-separated origins) that gets CORS headers
 //   MAX_BODY_BYTES   request body limit in bytes (default 1 MiB; 413 above)
-//   NEO4J_*          a Neo4j pattern store for /enhance: not available yet (501 when a request
-//                    relies on it), see README "Edge function"
+//   NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE
+//                    a Neo4j pattern store (HTTP Query API) for /enhance requests without
+//                    "patterns": read with fw.Neo4jStore over fetch, see README "Edge function"
 //
 // Errors are {"error": {"code", "message", "path"?, "rule_id"?}} with 400 (malformed JSON, bad
 // fields), 401, 404, 405, 413, 415, 422 (the core refused the input: invalid UTF-8, empty text,
-// a schema error in ir/patterns/rules...), 501 (Neo4j store), 500 (internal faults only).
+// a schema error in ir/patterns/rules...), 502 (Neo4j refused: authentication, unknown database,
+// Cypher error), 503 (Neo4j unreachable), 500 (internal faults only).
 
 import { Forewarn, ForewarnError } from '../wasm/forewarn.mjs';
 import wasmModule from '../wasm/dist/forewarn.wasm';
@@ -125,6 +127,25 @@ function corsHeaders(request, env) {
 
 const neo4jSettings = (env) =>
   Object.keys(env).filter((k) => k.startsWith('NEO4J_') && env[k] !== null && env[k] !== undefined && env[k] !== '');
+
+// The Neo4j store of the settings (credentials stay in it; messages name settings, not values).
+// An edge request should fail fast: 2 retries, 10 s per request.
+function neo4jStore(fw, env) {
+  const set = neo4jSettings(env);
+  if (!set.includes('NEO4J_URI')) {
+    throw new HttpError(500, 'config', `NEO4J_URI is not set, but ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'}`);
+  }
+  try {
+    return new fw.Neo4jStore({
+      uri: String(env.NEO4J_URI), username: env.NEO4J_USERNAME || undefined,
+      password: env.NEO4J_PASSWORD ?? undefined, database: env.NEO4J_DATABASE || undefined,
+      retries: 2, backoffMs: 200, timeoutMs: 10000,
+    });
+  } catch (e) {
+    if (e instanceof ForewarnError) throw new HttpError(500, 'config', e.message.replace(/^Neo4jStore: uri/, 'NEO4J_URI'));
+    throw e;
+  }
+}
 
 // Compares every byte whatever the first difference (no early exit on a wrong prefix).
 function sameToken(a, b) {
@@ -307,13 +328,12 @@ async function enhance(body, env) {
   }
   let doc = body.patterns;
   if (doc === undefined || doc === null) {
-    const neo4j = neo4jSettings(env);
-    if (neo4j.length > 0) {
-      throw new HttpError(501, 'neo4j_unavailable',
-        `the Neo4j pattern store is not available in the edge function yet (${neo4j.join(', ')} ` +
-        'configured): send the patterns in the request ("patterns": a store document or an array of patterns)');
+    if (neo4jSettings(env).length === 0) {
+      throw fieldError('$.patterns', 'required: no pattern store is configured (a store document or an array of patterns)');
     }
-    throw fieldError('$.patterns', 'required: no pattern store is configured (a store document or an array of patterns)');
+    const fw = await instance();
+    const store = neo4jStore(fw, env);
+    return store.enhance(prompt, { scope, target }, { ir, ...options });
   }
   if (Array.isArray(doc)) doc = { format: 'forewarn-store', version: 1, patterns: doc, unclassified: [], runs: [] };
   else if (typeof doc !== 'object') throw fieldError('$.patterns', 'expected a store document or an array of patterns');
@@ -355,7 +375,12 @@ async function handle(request, env) {
     return json(200, out, cors);
   } catch (e) {
     let err = e;
-    if (e instanceof ForewarnError) {
+    if (e instanceof ForewarnError && e.code === 'neo4j') {
+      // the store's messages never hold credentials: unreachable (503) or refused (502)
+      err = e.status === 0
+        ? new HttpError(503, 'neo4j_unavailable', e.message, { headers: { 'retry-after': '5' } })
+        : new HttpError(502, 'neo4j', e.message);
+    } else if (e instanceof ForewarnError) {
       const status = CORE_STATUS[e.code] ?? 500;
       err = new HttpError(status, e.code, e.message, { path: e.path, ruleId: e.ruleId });
     } else if (!(e instanceof HttpError)) {

@@ -2,12 +2,13 @@
 // started on 127.0.0.1 on a port it picks itself (reported on --control-fd), with edge/config.capnp
 // and the settings in its environment; real HTTP requests with fetch. Two servers: an open one
 // (CORS for one origin, the default 1 MiB body limit) and one with a token and Neo4j settings
-// (pointing at a port where nothing listens). Skipped, saying why, when forewarn.wasm is not built
+// (pointing at a port where nothing listens: Neo4j down). Skipped, saying why, when forewarn.wasm is not built
 // or workerd cannot run here; every workerd started is killed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { root } from './helpers.mjs';
 
@@ -64,15 +65,24 @@ function startWorkerd(settings) {
   });
 }
 
-let open, locked, fw;
+// A port on 127.0.0.1 where nothing listens (taken, then released).
+const deadPort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+
+let open, locked, fw, neo4jDown;
 const shopIR = JSON.parse(readFileSync(path.join(root, 'examples/shop/ir.json'), 'utf8'));
 const traceback = readFileSync(path.join(root, 'examples/errors/post_products_not_null.txt'), 'utf8');
 
 before(async () => {
   if (skip) return;
+  neo4jDown = `http://127.0.0.1:${await deadPort()}`;
   [open, locked] = await Promise.all([
     startWorkerd({ FOREWARN_ALLOWED_ORIGIN: ORIGIN }),
-    startWorkerd({ FOREWARN_TOKEN: TOKEN, FOREWARN_MAX_BODY_BYTES: '4096', NEO4J_URI: 'http://127.0.0.1:1',
+    startWorkerd({ FOREWARN_TOKEN: TOKEN, FOREWARN_MAX_BODY_BYTES: '4096', NEO4J_URI: neo4jDown,
       NEO4J_USERNAME: 'neo4j', NEO4J_PASSWORD: 'unused-password', NEO4J_DATABASE: 'neo4j' }),
   ]);
   const { Forewarn } = await import('../../wasm/forewarn.mjs');
@@ -309,17 +319,21 @@ test('edge: invalid UTF-8 and empty text are refused with 422 and the core\'s co
   assert.equal((await post(open, '/classify', { text: traceback })).status, 200);
 });
 
-test('edge: with Neo4j configured, /enhance without patterns is a 501 JSON error (store not available yet)', { skip }, async () => {
+test('edge: with Neo4j configured but down, /enhance without patterns is a 503 JSON error after the retries', { skip }, async () => {
   const headers = { authorization: `Bearer ${TOKEN}` };
   const request = { prompt: 'Write the Product model.', scope: 'entity', target: 'Product' };
-  const e = await expectError(await post(locked, '/enhance', request, { headers }), 501, 'neo4j_unavailable');
-  assert.match(e.message, /Neo4j/);
-  assert.match(e.message, /NEO4J_URI/);
-  assert.doesNotMatch(e.message, /unused-password/); // names the settings, never their values
+  const t0 = Date.now();
+  const res = await post(locked, '/enhance', request, { headers });
+  const e = await expectError(res, 503, 'neo4j_unavailable');
+  assert.ok(Date.now() - t0 >= 600, 'no backoff between the attempts (2 retries: 200 + 400 ms)');
+  assert.match(res.headers.get('retry-after'), /^\d+$/);
+  assert.equal(e.message.startsWith(`Neo4j at ${neo4jDown} is unreachable: `), true, e.message);
+  assert.match(e.message, /\(3 attempts\)$/);
+  assert.doesNotMatch(e.message, /unused-password/); // never a credential
   // patterns sent in the request are used as without Neo4j
-  const res = await post(locked, '/enhance', { ...request, patterns: [] }, { headers });
-  assert.equal(res.status, 200);
-  const out = await res.json();
+  const ok = await post(locked, '/enhance', { ...request, patterns: [] }, { headers });
+  assert.equal(ok.status, 200);
+  const out = await ok.json();
   assert.equal(out.prompt.trimEnd(), 'Write the Product model.');
   assert.deepEqual(out.injected, []);
 });

@@ -2,7 +2,8 @@
 // sent with fetch) against a real Neo4j 5.26 (tests/neo4j/start.sh): the example runs ingested
 // through it give the native CLI's stats, patterns and enhanced prompts with the file store, one
 // write request per run, re-ingesting changes nothing, and a wrong password or a server that is
-// down throws a ForewarnError with a clear message and no password.
+// down throws a ForewarnError with a clear message and no password. The edge function in workerd
+// with the NEO4J_* settings answers /enhance from the same Neo4j.
 //
 // Skipped, with the reason, when forewarn.wasm is not built, FOREWARN_NEO4J=0, or java or mvn are
 // not installed.
@@ -43,6 +44,36 @@ const deadPort = () => new Promise((resolve) => {
     s.close(() => resolve(port));
   });
 });
+
+const workerdBin = path.join(root, 'node_modules', '.bin', 'workerd');
+function whyNoWorkerd() {
+  if (!existsSync(workerdBin)) return 'workerd is not installed (npm ci installs the devDependency)';
+  const r = spawnSync(workerdBin, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  return r.status === 0 ? false : `workerd cannot run here: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
+}
+
+// workerd serving edge/config.capnp with these settings, on a port it picks; resolves once it listens.
+function startWorkerd(settings) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(workerdBin, ['serve', path.join(root, 'edge', 'config.capnp'), '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'],
+      { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', ...settings }, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    process.on('exit', () => proc.kill('SIGKILL'));
+    let stderr = '', control = '';
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`workerd did not start:\n${stderr}`)); }, 15_000);
+    proc.stderr.on('data', (d) => { stderr += d; });
+    proc.stdio[3].on('data', (d) => {
+      control += d;
+      for (const line of control.split('\n')) {
+        let ev;
+        try { ev = JSON.parse(line); } catch { continue; }
+        if (ev.event === 'listen' && ev.socket === 'http') {
+          clearTimeout(timer);
+          resolve({ proc, url: `http://127.0.0.1:${ev.port}` });
+        }
+      }
+    });
+  });
+}
 
 if (skip) test(title, { skip }, () => {});
 else describe(title, () => {
@@ -182,6 +213,29 @@ else describe(title, () => {
     assert.equal(down.requests, 3);
     assert.ok(!e.message.includes(password));
     assert.throws(() => new fw.Neo4jStore({ uri: 'neo4j://127.0.0.1:7687' }), /http:\/\/ or https:\/\//);
+  });
+
+  test('the edge function (workerd) answers /enhance from this Neo4j as the file store does', { skip: whyNoWorkerd() }, async () => {
+    const server = await startWorkerd({ NEO4J_URI: env.NEO4J_URI, NEO4J_USERNAME: env.NEO4J_USERNAME,
+      NEO4J_PASSWORD: password, NEO4J_DATABASE: env.NEO4J_DATABASE });
+    try {
+      const irDoc = JSON.parse(read(ir));
+      for (const [scope, target] of [['entity', 'Product'], ['endpoint', 'POST /orders'], ['schema', 'ProductCreate']]) {
+        const prompt = `Write ${target}.`;
+        const res = await fetch(`${server.url}/enhance`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt, scope, target, ir: irDoc, options: { minOccurrences: 1 } }),
+        });
+        assert.equal(res.status, 200, await res.clone().text());
+        const mem = new fw.MemoryStore(readFileSync(fileStore, 'utf8'));
+        const expected = fw.enhance(prompt, { scope, target }, mem, { ir: irDoc, minOccurrences: 1 });
+        mem.delete();
+        assert.ok(expected.injected.length > 0, `${scope} ${target}: nothing to compare`);
+        assert.deepEqual(await res.json(), expected, `${scope} ${target}`);
+      }
+    } finally {
+      server.proc.kill('SIGKILL');
+    }
   });
 
   // last: Neo4j rate-limits a user after failed logins
