@@ -14,18 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root } from './helpers.mjs';
+import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
-const startSh = path.join(root, 'tests', 'neo4j', 'start.sh');
-const stopSh = path.join(root, 'tests', 'neo4j', 'stop.sh');
 
-function skipReason() {
-  if (process.env.FOREWARN_NEO4J === '0') return 'FOREWARN_NEO4J=0: the real Neo4j server tests are turned off';
-  const missing = ['java', 'mvn'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length) return `${missing.join(' and ')} not installed: the real Neo4j server needs Java 17 and Maven`;
-  return false;
-}
 
-const skip = skipReason();
+const skip = neo4jSkipReason();
 const title = 'real Neo4j 5.26 through the HTTP Query API';
 
 // (a skipped describe() counts no test in node 20's summary; a skipped test() counts as skipped)
@@ -39,7 +32,7 @@ else describe(title, () => {
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync('bash', [stopSh, state], { stdio: 'inherit', timeout: 60000 });
+    stopNeo4j(state);
     rmSync(path.dirname(state), { recursive: true, force: true });
   };
   // Even if the runner is torn down mid-test; the server also watches this process (--watch-pid).
@@ -47,24 +40,9 @@ else describe(title, () => {
 
   before(async () => {
     const t0 = Date.now();
-    const { code, stdout, stderr } = await new Promise((resolve) => {
-      const child = spawn('bash', [startSh, state], {
-        cwd: root,
-        env: {
-          ...process.env,
-          FOREWARN_NEO4J_PASSWORD: password,
-          FOREWARN_NEO4J_WATCH_PID: String(process.pid),
-          FOREWARN_NEO4J_TIMEOUT: '300',
-        },
-      });
-      let out = '', err = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { err += d; });
-      child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await startNeo4j(state, password);
     assert.equal(code, 0, `start.sh failed (exit ${code}):\n${stderr}`);
-    const env = Object.fromEntries(readFileSync(path.join(state, 'env'), 'utf8').trim().split('\n')
-      .map((l) => l.match(/^export (\w+)='(.*)'$/).slice(1)));
+    const env = neo4jEnv(state);
     assert.deepEqual(Object.keys(env).sort(), ['NEO4J_DATABASE', 'NEO4J_PASSWORD', 'NEO4J_URI', 'NEO4J_USERNAME']);
     assert.equal(env.NEO4J_PASSWORD, password);
     assert.equal(env.NEO4J_USERNAME, 'neo4j');

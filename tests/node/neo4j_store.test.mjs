@@ -13,18 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, bin, run } from './helpers.mjs';
+import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
-const startSh = path.join(root, 'tests', 'neo4j', 'start.sh');
-const stopSh = path.join(root, 'tests', 'neo4j', 'stop.sh');
 
-function skipReason() {
-  if (process.env.FOREWARN_NEO4J === '0') return 'FOREWARN_NEO4J=0: the real Neo4j server tests are turned off';
-  const missing = ['java', 'mvn'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length) return `${missing.join(' and ')} not installed: the real Neo4j server needs Java 17 and Maven`;
-  return false;
-}
 
-const skip = skipReason();
+const skip = neo4jSkipReason();
 const title = 'forewarn --store neo4j+http:// against a real Neo4j 5.26';
 
 const ir = 'examples/shop/ir.json';
@@ -43,25 +36,15 @@ else describe(title, () => {
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync('bash', [stopSh, state], { stdio: 'inherit', timeout: 60000 });
+    stopNeo4j(state);
     rmSync(work, { recursive: true, force: true });
   };
   process.on('exit', stop);
 
   before(async () => {
-    const { code, stderr } = await new Promise((resolve) => {
-      const child = spawn('bash', [startSh, state], {
-        cwd: root,
-        env: { ...process.env, FOREWARN_NEO4J_PASSWORD: password, FOREWARN_NEO4J_WATCH_PID: String(process.pid), FOREWARN_NEO4J_TIMEOUT: '300' },
-      });
-      let err = '';
-      child.stdout.on('data', () => {});
-      child.stderr.on('data', (d) => { err += d; });
-      child.on('close', (c) => resolve({ code: c, stderr: err }));
-    });
+    const { code, stderr } = await startNeo4j(state, password);
     assert.equal(code, 0, `start.sh failed (exit ${code}):\n${stderr}`);
-    env = Object.fromEntries(readFileSync(path.join(state, 'env'), 'utf8').trim().split('\n')
-      .map((l) => l.match(/^export (\w+)='(.*)'$/).slice(1)));
+    env = neo4jEnv(state);
     store = `neo4j+${env.NEO4J_URI}`;
   }, { timeout: 900000 });
 

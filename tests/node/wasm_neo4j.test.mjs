@@ -16,17 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, run } from './helpers.mjs';
+import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
-const startSh = path.join(root, 'tests', 'neo4j', 'start.sh');
-const stopSh = path.join(root, 'tests', 'neo4j', 'stop.sh');
 const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
 
 function skipReason() {
   if (!existsSync(wasmPath)) return `${path.relative(root, wasmPath)} is not built (run scripts/build-wasm.sh)`;
-  if (process.env.FOREWARN_NEO4J === '0') return 'FOREWARN_NEO4J=0: the real Neo4j server tests are turned off';
-  const missing = ['java', 'mvn'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length) return `${missing.join(' and ')} not installed: the real Neo4j server needs Java 17 and Maven`;
-  return false;
+  return neo4jSkipReason();
 }
 
 const skip = skipReason();
@@ -88,29 +84,19 @@ else describe(title, () => {
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync('bash', [stopSh, state], { stdio: 'inherit', timeout: 60000 });
+    stopNeo4j(state);
     rmSync(work, { recursive: true, force: true });
   };
   process.on('exit', stop);
 
   before(async () => {
-    const started = new Promise((resolve) => {
-      const child = spawn('bash', [startSh, state], {
-        cwd: root,
-        env: { ...process.env, FOREWARN_NEO4J_PASSWORD: password, FOREWARN_NEO4J_WATCH_PID: String(process.pid), FOREWARN_NEO4J_TIMEOUT: '300' },
-      });
-      let err = '';
-      child.stdout.on('data', () => {});
-      child.stderr.on('data', (d) => { err += d; });
-      child.on('close', (c) => resolve({ code: c, stderr: err }));
-    });
+    const started = startNeo4j(state, password);
     const mod = await import('../../wasm/forewarn.mjs');
     ForewarnError = mod.ForewarnError;
     fw = await mod.Forewarn.load();
     const { code, stderr } = await started;
     assert.equal(code, 0, `start.sh failed (exit ${code}):\n${stderr}`);
-    env = Object.fromEntries(readFileSync(path.join(state, 'env'), 'utf8').trim().split('\n')
-      .map((l) => l.match(/^export (\w+)='(.*)'$/).slice(1)));
+    env = neo4jEnv(state);
     store = new fw.Neo4jStore({ uri: env.NEO4J_URI, username: env.NEO4J_USERNAME, password, database: env.NEO4J_DATABASE });
   }, { timeout: 900000 });
 
