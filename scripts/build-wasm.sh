@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the standalone WebAssembly module wasm/dist/forewarn.wasm (core + PCRE2 without JIT +
 # cJSON, no Emscripten JS glue; loaded by wasm/forewarn.mjs) in build-wasm/ with Debian's
-# Emscripten (scripts/setup.sh installs it). FW_WASM_OPT sets the optimisation level: -O2 by
-# default (faster than -Oz for 5 % more bytes, within the 150 KB gzip budget; figures in
-# bench/README.md). FW_WASM_BUILD_DIR builds elsewhere; FW_WASM_OUT copies the module elsewhere.
+# Emscripten (scripts/setup.sh installs it). FW_WASM_OPT sets the optimisation level: -Oz by
+# default (with the Neo4j bridge, -O2 left under 1 kB of the 150 KB gzip budget; -Oz is a few
+# per cent slower and well inside the speed targets; figures in bench/README.md). FW_WASM_BUILD_DIR builds elsewhere; FW_WASM_OUT copies the module elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian's emcc runs its JS optimiser with the system node, which must find Debian's acorn.
@@ -12,7 +12,7 @@ if ! command -v emcmake >/dev/null 2>&1; then
   echo "build-wasm: emcmake not found: install the Debian package emscripten (scripts/setup.sh)" >&2
   exit 1
 fi
-opt=${FW_WASM_OPT:--O2}
+opt=${FW_WASM_OPT:--Oz}
 dir=${FW_WASM_BUILD_DIR:-build-wasm}
 out=${FW_WASM_OUT:-wasm/dist/forewarn.wasm}
 gen=()
