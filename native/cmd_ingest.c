@@ -22,7 +22,7 @@ static void ingest_usage(FILE *out) {
         "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json), or\n"
         "                 neo4j+http://HOST:PORT, neo4j+https://..., neo4j (NEO4J_URI): a Neo4j\n"
         "                 store (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from\n"
-        "                 NEO4J_DATABASE); the schema is applied before first use\n"
+        "                 NEO4J_DATABASE); one request per run, the schema applied when missing\n"
         "  --json         print the FeedbackProcessingResult as JSON\n"
         "\n"
         "Example:\n"

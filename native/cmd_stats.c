@@ -121,8 +121,8 @@ static void migrate_usage(FILE *out) {
         "\n"
         "Apply the Neo4j store's schema (unique constraints on pattern_id, template_id, run_id;\n"
         "indexes on (error_type, exception_class), entity_pattern, endpoint_pattern, schema),\n"
-        "each IF NOT EXISTS: running it again changes nothing. `ingest` applies it before first\n"
-        "use. Credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from NEO4J_DATABASE.\n"
+        "each IF NOT EXISTS: running it again changes nothing. `ingest` applies it when its write\n"
+        "finds it missing. Credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from NEO4J_DATABASE.\n"
         "\n"
         "Example:\n"
         "  NEO4J_URI=http://127.0.0.1:7474 NEO4J_PASSWORD=... forewarn migrate --store neo4j\n",

@@ -36,24 +36,6 @@ fw_status neo4j_store_migrate(neo4j_store *s, long long *added, fw_error *err) {
   return FW_OK;
 }
 
-fw_status neo4j_store_ensure_schema(neo4j_store *s, fw_error *err) {
-  if (s->schema_ready) return FW_OK;
-  char *body = NULL, *parsed = NULL;
-  fw_status st = exchange(s, fw_cypher_schema_check(&body, err), &body, &parsed, err);
-  if (st != FW_OK) return st;
-  cJSON *d = cJSON_Parse(parsed);
-  fw_free(parsed);
-  const cJSON *n = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "rows"), 0), "present");
-  bool all = cJSON_IsNumber(n) && (size_t)n->valuedouble >= fw_cypher_schema_count();
-  cJSON_Delete(d);
-  if (all) {
-    s->schema_ready = true;
-    return FW_OK;
-  }
-  long long added;
-  return neo4j_store_migrate(s, &added, err);
-}
-
 fw_status neo4j_store_load(neo4j_store *s, const char *body, fw_store **out, fw_error *err) {
   *out = NULL;
   char *parsed = NULL, *doc = NULL;
@@ -91,9 +73,15 @@ static fw_status n_get(void *self, const char *id, char **out, fw_error *err) {
 static fw_status n_apply(void *self, const char *cs, size_t len, char **out, fw_error *err) {
   neo4j_store *s = self;
   *out = NULL;
-  fw_status st = neo4j_store_ensure_schema(s, err);
   char *body = NULL, *parsed = NULL;
-  if (st == FW_OK) st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+  /* one request: the write checks the schema itself; only when it is missing (a new database:
+   * nothing was written) is the schema applied and the write sent again */
+  fw_status st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+  if (st != FW_OK && fw_neo4j_schema_missing(err) && !s->schema_ready) {
+    long long added;
+    st = neo4j_store_migrate(s, &added, err);
+    if (st == FW_OK) st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+  }
   if (st == FW_OK) st = fw_cypher_apply_result(cs, len, parsed, strlen(parsed), out, err);
   fw_free(parsed);
   return st;

@@ -12,14 +12,11 @@
 
 typedef struct neo4j_store {
   neo4j_conn conn;
-  bool schema_ready;
+  bool schema_ready; /* migrated by this process: a missing schema is not retried again */
 } neo4j_store;
 
 /* Apply the schema (constraints and indexes, IF NOT EXISTS). *added counts what was new. */
 fw_status neo4j_store_migrate(neo4j_store *s, long long *added, fw_error *err);
-
-/* Apply the schema unless it is all there (one read). */
-fw_status neo4j_store_ensure_schema(neo4j_store *s, fw_error *err);
 
 /* Send a read request (fw_cypher_dump/_get/_query/_enhance_selection) and load its answer. */
 fw_status neo4j_store_load(neo4j_store *s, const char *body, fw_store **out, fw_error *err);

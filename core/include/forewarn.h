@@ -262,8 +262,10 @@ FW_API fw_status fw_cypher_schema(size_t i, char **out_body, fw_error *err);
  * indexes exist (all of them: n == fw_cypher_schema_count()). Caller frees. */
 FW_API fw_status fw_cypher_schema_check(char **out_body, fw_error *err);
 
-/* The one request that applies a change set from fw_collect(): the run node keyed by run_id is
- * merged first and everything else happens only when this request created it, so re-sending
+/* The one request that applies a change set from fw_collect(). It first checks that every
+ * constraint and index of the schema exists (db.awaitIndex); when one is missing the request
+ * fails as a whole with Neo.ClientError.Schema.IndexNotFound (fw_neo4j_schema_missing()), nothing
+ * written: apply the schema and send it again. The run node keyed by run_id is merged first and everything else happens only when this request created it, so re-sending
  * the same run (a retry, a second CI job) changes nothing; counters are incremented inside
  * Neo4j. Caller frees. */
 FW_API fw_status fw_cypher_apply(const char *changeset_json, size_t len, char **out_body,
@@ -302,6 +304,10 @@ FW_API fw_status fw_cypher_enhance_selection(const fw_enhance_options *options, 
  * a body that is not the Query API's gives FW_ERR_JSON / FW_ERR_SCHEMA. Caller frees. */
 FW_API fw_status fw_neo4j_parse(int http_status, const char *body, size_t len, char **out_json,
                                 fw_error *err);
+
+/* Did an fw_cypher_apply() request fail because the schema is not applied (a constraint or
+ * index missing)? Nothing was written: apply the schema (fw_cypher_schema) and send it again. */
+FW_API bool fw_neo4j_schema_missing(const fw_error *err);
 
 /* Is a failed answer worth retrying: a 5xx, or a Neo.TransientError.* (deadlock, leader
  * switch, ...)? Client errors (4xx, Neo.ClientError.*) are not. */

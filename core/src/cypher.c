@@ -48,6 +48,12 @@ static const char *const schema_statements[] = {
  * the write lock before reading: concurrent runs lose no increment. Rows are sorted by id in
  * every list, so concurrent requests lock nodes in the same order. */
 static const char apply_statement[] =
+    /* the schema, checked inside the write itself: a missing constraint or index fails the whole
+     * request (Neo.ClientError.Schema.IndexNotFound, nothing written) and the client migrates
+     * and sends it again; when it is there, a run's ingest is this one request */
+    "UNWIND $schema AS ix\n"
+    "CALL db.awaitIndex(ix, 10)\n"
+    "WITH count(*) AS schema_present\n"
     "WITH randomUUID() AS tok\n"
     "MERGE (r:ForewarnRun {run_id: $run_id})\n"
     "ON CREATE SET r.fw_tok = tok\n"
@@ -183,6 +189,10 @@ static fw_status body(const char *statement, cJSON *params, char **out, fw_error
 }
 
 size_t fw_cypher_schema_count(void) { return NSCHEMA; }
+
+bool fw_neo4j_schema_missing(const fw_error *err) {
+  return err && err->code == FW_ERR_NEO4J && strcmp(err->server_code, "Neo.ClientError.Schema.IndexNotFound") == 0;
+}
 
 fw_status fw_cypher_schema(size_t i, char **out, fw_error *err) {
   if (!out || i >= NSCHEMA) return fw__fail(err, FW_ERR_ARG, "schema statement %zu does not exist", i);
@@ -384,6 +394,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, char **out, fw_erro
   bool ok = p && orows && urows && irows && sort_rows(orows) && sort_rows(urows) && sort_rows(irows);
   if (st == FW_OK && !ok) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   if (st == FW_OK) {
+    fw__json_add(p, "schema", cJSON_CreateStringArray(schema_names, (int)NSCHEMA));
     fw__json_str(p, "run_id", run_id);
     fw__json_str(p, "now", now);
     fw__json_int(p, "violations", fw__json_get_int(cs, "violations"));

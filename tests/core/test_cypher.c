@@ -78,6 +78,9 @@ static void test_apply(void) {
   CHECK(strstr(st, "ap.occurrence_count = ap.occurrence_count + row.count") != NULL);
   CHECK(strstr(st, "DETACH") == NULL && strstr(st, "r1'") == NULL); /* values stay parameters */
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "parameters");
+  /* the schema is checked by the write itself (one request per run) */
+  CHECK(strstr(st, "CALL db.awaitIndex(ix, 10)") != NULL && strstr(st, "UNWIND $schema AS ix") == st);
+  CHECK((size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "schema")) == fw_cypher_schema_count());
   CHECK_STR(cJSON_GetObjectItemCaseSensitive(p, "run_id")->valuestring, "r1' DETACH DELETE");
   CHECK(cJSON_GetObjectItemCaseSensitive(p, "classified")->valuedouble == 3);
   CHECK(cJSON_GetObjectItemCaseSensitive(p, "unclassified_errors")->valuedouble == 1);
@@ -192,6 +195,13 @@ static void test_parse(void) {
   CHECK_STR(err.server_code, "Neo.ClientError.Statement.ArithmeticError");
   CHECK_STR(err.message, "Cypher error Neo.ClientError.Statement.ArithmeticError: / by zero");
   CHECK(!fw_neo4j_transient(202, &err));
+  CHECK(!fw_neo4j_schema_missing(&err));
+  /* the write's own schema check: a missing constraint or index */
+  const char *noschema = "{\"data\":{\"fields\":[\"applied\"],\"values\":[]},\"errors\":[{\"code\":"
+                         "\"Neo.ClientError.Schema.IndexNotFound\",\"message\":\"No such index 'gen_antipattern_id'\"}]}";
+  CHECK(fw_neo4j_parse(200, noschema, strlen(noschema), &out, &err) == FW_ERR_NEO4J);
+  CHECK(fw_neo4j_schema_missing(&err));
+  CHECK(!fw_neo4j_transient(200, &err));
   const char *auth = "{\"errors\":[{\"code\":\"Neo.ClientError.Security.Unauthorized\",\"message\":\"Invalid credential.\"}]}";
   CHECK(fw_neo4j_parse(401, auth, strlen(auth), &out, &err) == FW_ERR_NEO4J);
   CHECK_STR(err.message, "authentication failed (401): Invalid credential.");

@@ -152,6 +152,41 @@ else describe(title, () => {
     assert.deepEqual(totals(store), totals(fileStore));
   });
 
+  // POST one statement to the server's Query API (test set-up only).
+  const cypher = async (statement) => {
+    const auth = Buffer.from(`${env.NEO4J_USERNAME}:${env.NEO4J_PASSWORD}`).toString('base64');
+    const res = await fetch(`${env.NEO4J_URI}/db/${env.NEO4J_DATABASE || 'neo4j'}/query/v2`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
+      body: JSON.stringify({ statement }),
+    });
+    const body = await res.json();
+    assert.ok(!body.errors?.length, JSON.stringify(body.errors));
+    return body.data;
+  };
+
+  test('an ingest is one HTTP request; with the schema missing it applies the schema and writes once', async () => {
+    const smoke = JSON.parse(readFileSync(path.join(root, runs, 'run-2.json'), 'utf8'));
+    const f = path.join(work, 'one-request.json');
+    writeFileSync(f, JSON.stringify({ ...smoke, run_id: 'one-request' }));
+    const totals = () => JSON.parse(ok(['stats', '--store', store, '--json']).stdout).totals;
+    const start = totals();
+    const one = ok(['ingest', '--store', store, '--smoke', f, '--ir', ir, '--json'], { FOREWARN_NEO4J_STATS: '1' });
+    assert.match(one.stderr, /neo4j: 1 HTTP requests/);
+    const before = totals();
+    // a database where an index went missing: the write fails as a whole, migrate, the write again
+    await cypher('DROP INDEX gen_antipattern_schema');
+    writeFileSync(f, JSON.stringify({ ...smoke, run_id: 'schema-missing' }));
+    const again = ok(['ingest', '--store', store, '--smoke', f, '--ir', ir, '--json'], { FOREWARN_NEO4J_STATS: '1' });
+    assert.match(again.stderr, /neo4j: 12 HTTP requests/); /* the failed write, 10 schema statements, the write */
+    assert.equal(JSON.parse(again.stdout).already_ingested, false);
+    const after = totals();
+    assert.equal(after.runs, before.runs + 1);
+    assert.ok(before.occurrences > start.occurrences);
+    assert.equal(after.occurrences - before.occurrences, before.occurrences - start.occurrences); /* written once */
+    const names = (await cypher("SHOW INDEXES YIELD name WHERE name = 'gen_antipattern_schema' RETURN name")).values;
+    assert.equal(names.length, 1);
+  });
+
   test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const r = fw(['stats', '--store', store], { NEO4J_PASSWORD: wrong });
