@@ -117,7 +117,27 @@ static void test_category_override(void) {
   fw_rules_free(r);
 }
 
+/* The implicit prefilter taken from a rule's literal prefix must not drop an alternative. */
+static void test_implicit_prefilter_keeps_alternatives(void) {
+  fw_rules *r;
+  fw_classifier *cl;
+  fw_error err;
+  CHECK(fw_rules_new(&r, &err) == FW_OK);
+  CHECK(add(r, "{\"format_version\": 1, \"rules\": [{\"id\": \"alt\", \"category\": \"missing_key\", "
+               "\"message\": \"tenant gone|account '(?<name>\\\\w+)' vanished\"}]}",
+            &err) == FW_OK);
+  CHECK(fw_classifier_new(r, &cl, &err) == FW_OK);
+  char *out = NULL;
+  const char *text = "acme.Oops: account 'zed' vanished";
+  CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"rule_id\":\"alt\"") && strstr(out, "\"name\":\"zed\""));
+  fw_free(out);
+  fw_classifier_free(cl);
+  fw_rules_free(r);
+}
+
 int main(void) {
+  test_implicit_prefilter_keeps_alternatives();
   test_category_override();
   test_user_rule_wins();
   test_broken_packs();
