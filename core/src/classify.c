@@ -347,7 +347,11 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   fw_buf tpl, re;
   fw_buf_init(&tpl);
   fw_buf_init(&re);
-  st = fw__normalize(rules->normalizer, cl->md, cl->mctx, c->message, strlen(c->message), &tpl,
+  size_t mlen = strlen(c->message);
+  bool full = memchr(c->message, '@', mlen) || fw__find(c->message, mlen, ":/", 2) != (size_t)-1 ||
+              fw__find(c->message, mlen, ":\\", 2) != (size_t)-1;
+  st = fw__normalize(full ? rules->normalizer : rules->normalizer_lite, cl->md, cl->mctx,
+                     c->message, mlen, &tpl,
                      &re);
   c->message_template = fw_buf_take(&tpl);
   c->message_pattern = fw_buf_take(&re);

@@ -172,6 +172,38 @@ static const char enhance_statement[] =
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
 
+/* store import: records set to the imported values (not incremented), so sending the same batch
+ * again changes nothing. Runs new to the database get the next run sequence numbers, in the
+ * order of the batch (the counter is written before it is read: concurrent ingests wait). */
+static const char import_statement[] =
+    "CALL {\n"
+    "  UNWIND $patterns AS row\n"
+    "  MERGE (ap:GenerationAntiPattern {pattern_id: row.pattern_id})\n"
+    "  SET ap += row.props, ap.doc = row.doc, ap.occurrence_count = row.occurrence_count,\n"
+    "    ap.times_prevented = row.times_prevented, ap.times_injected = row.times_injected,\n"
+    "    ap.times_recurred_after_injection = row.times_recurred_after_injection,\n"
+    "    ap.first_seen = row.first_seen, ap.last_seen = row.last_seen\n"
+    "  RETURN count(ap) AS patterns\n"
+    "}\n"
+    "CALL {\n"
+    "  UNWIND $unclassified AS u\n"
+    "  MERGE (x:ForewarnUnclassified {template_id: u.template_id})\n"
+    "  SET x.doc = u.doc, x.count = u.count, x.first_seen = u.first_seen, x.last_seen = u.last_seen\n"
+    "  RETURN count(x) AS groups\n"
+    "}\n"
+    "CALL {\n"
+    "  UNWIND $runs AS row\n"
+    "  MERGE (r:ForewarnRun {run_id: row.run_id})\n"
+    "  SET r += row\n"
+    "  RETURN count(r) AS runs, [x IN collect(r) WHERE x.seq IS NULL] AS fresh\n"
+    "}\n"
+    "MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
+    "ON CREATE SET m.value = 0\n"
+    "SET m.value = m.value + size(fresh)\n"
+    "WITH patterns, groups, runs, fresh, m.value - size(fresh) AS base\n"
+    "FOREACH (i IN range(0, size(fresh) - 1) | FOREACH (r IN [fresh[i]] | SET r.seq = base + i + 1))\n"
+    "RETURN patterns, groups, runs";
+
 static const char *str_of(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
   return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -471,4 +503,73 @@ fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, f
   str_or_null(p, "schema", by_schema ? o->target : NULL);
   fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
   return body(enhance_statement, p, out, err);
+}
+
+static const char *const run_numbers[] = {"violations", "classified", "unclassified", "new_patterns",
+                                          "repeated_errors", "injected", "prevented", "not_prevented"};
+
+fw_status fw_cypher_import(const char *store_json, size_t len, char **out, fw_error *err) {
+  if (!store_json || !out) return fw__fail(err, FW_ERR_ARG, "store_json and out are required");
+  *out = NULL;
+  /* the in-memory store checks the document (required fields, duplicate ids) */
+  fw_store *check = NULL;
+  fw_status st = fw_store_new(&check, err);
+  if (st == FW_OK) st = fw_store_load(check, store_json, len, err);
+  fw_store_free(check);
+  if (st != FW_OK) return st;
+  cJSON *doc = cJSON_ParseWithLength(store_json, len);
+  if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  cJSON *p = cJSON_CreateObject();
+  cJSON *prows = cJSON_CreateArray(), *urows = cJSON_CreateArray(), *rrows = cJSON_CreateArray();
+  fw__json_add(p, "patterns", prows);
+  fw__json_add(p, "unclassified", urows);
+  fw__json_add(p, "runs", rrows);
+  const cJSON *item;
+  cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "patterns")) {
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddItemToArray(prows, row);
+    fw__json_str(row, "pattern_id", str_of(item, "pattern_id"));
+    for (size_t k = 0; k < 4; k++) fw__json_int(row, counter_fields[k], fw__json_get_int(item, counter_fields[k]));
+    fw__json_str(row, "first_seen", str_of(item, "first_seen"));
+    fw__json_str(row, "last_seen", str_of(item, "last_seen"));
+    if ((st = pattern_row(item, "$.patterns[]", row, err)) != FW_OK) break;
+  }
+  if (st == FW_OK) cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "unclassified")) {
+    cJSON *u = cJSON_Duplicate(item, true);
+    cJSON_DeleteItemFromObjectCaseSensitive(u, "count");
+    cJSON_DeleteItemFromObjectCaseSensitive(u, "first_seen");
+    cJSON_DeleteItemFromObjectCaseSensitive(u, "last_seen");
+    char *text = u ? cJSON_PrintUnformatted(u) : NULL;
+    cJSON_Delete(u);
+    if (!text) {
+      st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      break;
+    }
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddItemToArray(urows, row);
+    fw__json_str(row, "template_id", str_of(item, "template_id"));
+    fw__json_int(row, "count", fw__json_get_int(item, "count"));
+    const char *first = str_of(item, "first_seen"), *last = str_of(item, "last_seen");
+    fw__json_str(row, "first_seen", first ? first : "");
+    fw__json_str(row, "last_seen", last ? last : "");
+    fw__json_str(row, "doc", text);
+    cJSON_free(text);
+  }
+  if (st == FW_OK) cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "runs")) {
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddItemToArray(rrows, row);
+    const char *at = str_of(item, "ingested_at");
+    fw__json_str(row, "run_id", str_of(item, "run_id"));
+    fw__json_str(row, "ingested_at", at ? at : "");
+    for (size_t k = 0; k < sizeof run_numbers / sizeof *run_numbers; k++)
+      fw__json_int(row, run_numbers[k], fw__json_get_int(item, run_numbers[k]));
+  }
+  cJSON_Delete(doc);
+  bool ok = p && prows && urows && rrows && sort_rows(prows) && sort_rows(urows);
+  if (st == FW_OK && !ok) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (st != FW_OK) {
+    cJSON_Delete(p);
+    return st;
+  }
+  return body(import_statement, p, out, err);
 }

@@ -524,23 +524,32 @@ static const char *const exception_line_pattern =
     "(?:(?![:/\\\\\\w])[ \\t]*|(?=[A-Za-z]))([^\\n]*))";
 
 /* Masks of the message template, in Sentry's order (most specific first). The MARK names the
- * placeholder. */
+ * placeholder. Two compiled forms: the full one, and a lite one without the email, URL and
+ * drive-letter alternatives for messages with no '@', ":/" or ":\\" (they cannot match there),
+ * which spares trying them at every letter of most messages. Both give the same template. */
+#define NORM_WORD_MASKS                                                                            \
+  "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"     \
+  "|\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)" \
+  "|\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"                                            \
+  "|\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"                                                     \
+  "|0x[0-9a-fA-F]+\\b(*MARK:hex)"                                                                 \
+  "|[0-9a-fA-F]{12,}\\b(*MARK:hex)"
+/* a quoted value: not an apostrophe inside a word, and no quote of the other kind inside (that
+ * is a quoted message, whose own values are masked one by one) */
+#define NORM_TAIL_MASKS                                                                            \
+  "(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"                                                   \
+  "|(?<!\\w)'(?:[^'\"\\\\\\n]|\\\\.)*'(*MARK:str)"                                                   \
+  "|(?<!\\w)\"(?:[^\"'\\\\\\n]|\\\\.)*\"(*MARK:str)"                                                 \
+  "|`[^`\\n]*`(*MARK:str)"                                                                         \
+  "|(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?(?![\\w])(*MARK:num)"
+
 const char *const fw__normalizer_pattern =
     "(?|[\\w.+-]+@[\\w-]+\\.[\\w.-]+(*MARK:email)"
-    "|(?<!\\w)(?|[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)"
-    "|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b(*MARK:uuid)"
-    "|\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:[.,]\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?\\b(*MARK:date)"
-    "|\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?\\b(*MARK:time)"
-    "|\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"
-    "|0x[0-9a-fA-F]+\\b(*MARK:hex)"
-    "|[0-9a-fA-F]{12,}\\b(*MARK:hex))"
-    "|(?:[A-Za-z]:)?(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"
-    /* a quoted value: not an apostrophe inside a word, and no quote of the other kind inside
-     * (that is a quoted message, whose own values are masked one by one) */
-    "|(?<!\\w)'(?:[^'\"\\\\\\n]|\\\\.)*'(*MARK:str)"
-    "|(?<!\\w)\"(?:[^\"'\\\\\\n]|\\\\.)*\"(*MARK:str)"
-    "|`[^`\\n]*`(*MARK:str)"
-    "|(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?(?![\\w])(*MARK:num))";
+    "|(?<!\\w)(?|[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)|" NORM_WORD_MASKS ")"
+    "|(?:[A-Za-z]:)?" NORM_TAIL_MASKS ")";
+
+static const char *const normalizer_lite_pattern =
+    "(?|(?<!\\w)(?|" NORM_WORD_MASKS ")|" NORM_TAIL_MASKS ")";
 
 fw_status fw_rules_new(fw_rules **out, fw_error *err) {
   if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
@@ -550,7 +559,10 @@ fw_status fw_rules_new(fw_rules **out, fw_error *err) {
   memset(rules, 0, sizeof *rules);
   rules->exception_line = fw__regex_compile(exception_line_pattern, err, "exception_line");
   rules->normalizer = fw__regex_compile(fw__normalizer_pattern, err, "normalizer");
-  fw_status st = (rules->exception_line && rules->normalizer) ? FW_OK : FW_ERR_RULE_COMPILE;
+  rules->normalizer_lite = fw__regex_compile(normalizer_lite_pattern, err, "normalizer");
+  fw_status st = (rules->exception_line && rules->normalizer && rules->normalizer_lite)
+                     ? FW_OK
+                     : FW_ERR_RULE_COMPILE;
   if (st == FW_OK)
     st = fw_rules_add_pack(rules, (const char *)fw__default_rules, fw__default_rules_len, err);
   if (st != FW_OK) {
@@ -577,5 +589,6 @@ void fw_rules_free(fw_rules *rules) {
   fw_free(rules->hints);
   pcre2_code_free(rules->exception_line);
   pcre2_code_free(rules->normalizer);
+  pcre2_code_free(rules->normalizer_lite);
   fw_free(rules);
 }
