@@ -169,6 +169,55 @@ static int default_threads(void) {
   return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* Read up to CHUNK_LINES non-blank lines into slots; how many. */
+static size_t read_chunk(FILE *in, line_slot *slots, char **line, size_t *cap, size_t *lineno,
+                         bool *eof, bool *nomem) {
+  size_t n = 0;
+  ssize_t got = 0;
+  while (n < CHUNK_LINES && (got = getline(line, cap, in)) != -1) {
+    (*lineno)++;
+    size_t len = (size_t)got;
+    while (len && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r')) len--;
+    bool blank = true;
+    for (size_t i = 0; i < len && blank; i++) blank = (*line)[i] == ' ' || (*line)[i] == '\t';
+    if (blank) continue;
+    slots[n].text = malloc(len + 1);
+    if (!slots[n].text) {
+      *nomem = true;
+      break;
+    }
+    memcpy(slots[n].text, *line, len);
+    slots[n].text[len] = '\0';
+    slots[n].len = len;
+    slots[n].lineno = *lineno;
+    n++;
+  }
+  if (got == -1) *eof = true;
+  return n;
+}
+
+/* Write a classified chunk in input order, count its failures, and clear it. */
+static void flush_chunk(line_slot *slots, size_t n, size_t *bad, size_t *failed) {
+  for (size_t i = 0; i < n; i++) {
+    line_slot *s = &slots[i];
+    if (s->out) {
+      fputs(s->out, stdout);
+      fputc('\n', stdout);
+      fw_free(s->out);
+    }
+    if (s->status != FW_OK) {
+      fprintf(stderr, "forewarn classify: line %zu: %s\n", s->lineno, s->message);
+      if (cli_exit_for(s->status) == EXIT_USAGE) (*bad)++;
+      else (*failed)++;
+    }
+    free(s->text);
+    memset(s, 0, sizeof *s);
+  }
+}
+
+/* Two chunks in flight: while the workers classify one, this thread writes the previous one and
+ * reads the next, then joins the classification (records are taken in batches from a shared
+ * counter), so input and output overlap the work without a thread more than the CPUs. */
 static int classify_lines(const fw_rules *rules, const classify_args *a, fw_classify_options *opts) {
   FILE *in = strcmp(a->input, "-") == 0 ? stdin : fopen(a->input, "rb");
   if (!in) {
@@ -177,13 +226,12 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
   }
   int nthreads = a->threads ? a->threads : default_threads();
   worker workers[64];
-  line_slot *slots = calloc(CHUNK_LINES, sizeof *slots);
-  int rc = slots ? EXIT_OK : EXIT_RUNTIME;
+  line_slot *chunks[2] = {calloc(CHUNK_LINES, sizeof(line_slot)), calloc(CHUNK_LINES, sizeof(line_slot))};
+  int rc = chunks[0] && chunks[1] ? EXIT_OK : EXIT_RUNTIME;
   int ready = 0;
   for (; rc == EXIT_OK && ready < nthreads; ready++) {
     fw_error err;
     workers[ready].opts = opts;
-    workers[ready].slots = slots;
     if (fw_classifier_new(rules, &workers[ready].cl, &err) != FW_OK) {
       cli_report("classifier", &err);
       rc = EXIT_RUNTIME;
@@ -193,62 +241,40 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
   static char outbuf[1 << 20];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   char *line = NULL;
-  size_t cap = 0, lineno = 0, bad = 0, failed = 0;
-  bool eof = false;
-  while (rc == EXIT_OK && !eof) {
-    size_t n = 0;
-    ssize_t got;
-    while (n < CHUNK_LINES && (got = getline(&line, &cap, in)) != -1) {
-      lineno++;
-      size_t len = (size_t)got;
-      while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-      bool blank = true;
-      for (size_t i = 0; i < len && blank; i++) blank = line[i] == ' ' || line[i] == '\t';
-      if (blank) continue;
-      slots[n].text = malloc(len + 1);
-      if (!slots[n].text) {
-        rc = EXIT_RUNTIME;
-        break;
-      }
-      memcpy(slots[n].text, line, len);
-      slots[n].text[len] = '\0';
-      slots[n].len = len;
-      slots[n].lineno = lineno;
-      n++;
-    }
-    eof = n < CHUNK_LINES;
-    /* the main thread works too; a worker that cannot start just leaves its share to others */
+  size_t cap = 0, lineno = 0, bad = 0, failed = 0, count[2] = {0, 0};
+  bool eof = false, nomem = false;
+  int cur = 0;
+  if (rc == EXIT_OK) count[cur] = read_chunk(in, chunks[cur], &line, &cap, &lineno, &eof, &nomem);
+  while (rc == EXIT_OK && !nomem && count[cur] > 0) {
+    size_t n = count[cur];
+    int other = 1 - cur;
     atomic_size_t next;
     atomic_init(&next, 0);
     int active = n < (size_t)nthreads * 16 ? 1 : nthreads;
     bool started[64] = {false};
     for (int t = 0; t < active; t++) {
+      workers[t].slots = chunks[cur];
       workers[t].count = n;
       workers[t].next = &next;
       if (t > 0) started[t] = pthread_create(&workers[t].thread, NULL, work, &workers[t]) == 0;
     }
+    /* the previous chunk out, the next one in, then a share of this one */
+    flush_chunk(chunks[other], count[other], &bad, &failed);
+    count[other] = eof ? 0 : read_chunk(in, chunks[other], &line, &cap, &lineno, &eof, &nomem);
     work(&workers[0]);
     for (int t = 1; t < active; t++) {
       if (started[t]) pthread_join(workers[t].thread, NULL);
     }
-    for (size_t i = 0; i < n; i++) {
-      line_slot *s = &slots[i];
-      if (s->out) {
-        fputs(s->out, stdout);
-        fputc('\n', stdout);
-        fw_free(s->out);
-      }
-      if (s->status != FW_OK) {
-        fprintf(stderr, "forewarn classify: line %zu: %s\n", s->lineno, s->message);
-        if (cli_exit_for(s->status) == EXIT_USAGE) bad++;
-        else failed++;
-      }
-      free(s->text);
-      memset(s, 0, sizeof *s);
-    }
+    cur = other;
+  }
+  /* what was classified last, then whatever a failure left unwritten */
+  flush_chunk(chunks[1 - cur], count[1 - cur], &bad, &failed);
+  if (nomem) rc = EXIT_RUNTIME;
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; chunks[k] && i < CHUNK_LINES; i++) free(chunks[k][i].text);
+    free(chunks[k]);
   }
   free(line);
-  free(slots);
   for (int t = 0; t < ready; t++) fw_classifier_free(workers[t].cl);
   bool read_error = ferror(in);
   if (in != stdin) fclose(in);
