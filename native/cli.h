@@ -44,5 +44,6 @@ int cmd_enhance(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static void usage(FILE *out) {
         "  stats      per-run history: repeated errors, prevention rate, totals\n"
         "  patterns   list the stored anti-patterns (or --unclassified errors)\n"
         "  migrate    apply the Neo4j store's schema (idempotent)\n"
+        "  store      export / import a whole store as JSON lines (file store <-> Neo4j)\n"
         "  version    print the version\n"
         "\n"
         "Run 'forewarn <command> --help' for a command's options.\n"
@@ -47,6 +48,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "stats") == 0) return cmd_stats(argc - 1, argv + 1);
   if (strcmp(cmd, "patterns") == 0) return cmd_patterns(argc - 1, argv + 1);
   if (strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
+  if (strcmp(cmd, "store") == 0) return cmd_store(argc - 1, argv + 1);
   fprintf(stderr, "forewarn: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -277,6 +277,14 @@ FW_API fw_status fw_cypher_apply_result(const char *changeset_json, size_t len,
                                         const char *parsed_json, size_t parsed_len,
                                         char **result_json, fw_error *err);
 
+/* One request that writes the records of a store document (fw_store_load()'s format: patterns,
+ * unclassified groups, runs) into Neo4j with their values set, not incremented: sending it again
+ * changes nothing. A run new to the database gets the next run sequence numbers in the
+ * document's order; one already there keeps its place. The document is checked as
+ * fw_store_load() checks it. `store import` sends one per batch of records. Caller frees. */
+FW_API fw_status fw_cypher_import(const char *store_json, size_t len, char **out_body,
+                                  fw_error *err);
+
 /* Read the whole store: with full, every pattern's fields, else only what stats need. Caller
  * frees. */
 FW_API fw_status fw_cypher_dump(bool full, char **out_body, fw_error *err);

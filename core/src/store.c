@@ -132,8 +132,9 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
   p->general = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general"));
   snprintf(p->last_seen, sizeof p->last_seen, "%s", str_member(doc, "last_seen"));
   if (fw_strmap_get(&s->by_id, p->id) != (size_t)-1) {
-    cJSON_Delete(doc);
-    return fw__fail_path(err, FW_ERR_SCHEMA, path, "duplicate pattern_id '%s'", p->id);
+    fw_status dup = fw__fail_path(err, FW_ERR_SCHEMA, path, "duplicate pattern_id '%s'", p->id);
+    cJSON_Delete(doc); /* p->id points into doc */
+    return dup;
   }
   char *key = lower_dup(p->entity);
   size_t head = key ? fw_strmap_get(&s->by_entity, key) : (size_t)-1;

@@ -274,9 +274,47 @@ static void test_store_document(void) {
   CHECK(fw_neo4j_store_document(notlist, strlen(notlist), &doc, &err) == FW_ERR_SCHEMA);
 }
 
+/* store import: values set from a store document, checked as fw_store_load checks it */
+static void test_import(void) {
+  fw_error err;
+  char *b = NULL;
+  const char *doc =
+      "{\"format\":\"forewarn-store\",\"version\":1,\"patterns\":[{\"pattern_id\":\"p2\",\"error_type\":\"database\","
+      "\"category\":\"c\",\"exception_class\":\"E\",\"entity_pattern\":\"Product\",\"endpoint_pattern\":\"POST /{entities}\","
+      "\"field_pattern\":\"f\",\"remediation\":\"x' }) DETACH DELETE (n) //\",\"occurrence_count\":7,\"times_prevented\":2,"
+      "\"times_injected\":3,\"times_recurred_after_injection\":1,\"prevention_rate\":0.2222,\"first_seen\":\"a\",\"last_seen\":\"b\"}],"
+      "\"unclassified\":[{\"template_id\":\"u1\",\"message_template\":\"m\",\"count\":4,\"first_seen\":\"a\",\"last_seen\":\"b\"}],"
+      "\"runs\":[{\"run_id\":\"r2\",\"ingested_at\":\"t\",\"violations\":5},{\"run_id\":\"r1\",\"ingested_at\":\"t\"}]}";
+  CHECK(fw_cypher_import(doc, strlen(doc), &b, &err) == FW_OK);
+  cJSON *j = parse(b);
+  const char *st = statement_of(j);
+  CHECK(strstr(st, "DETACH") == NULL && strstr(st, "p2") == NULL);
+  CHECK(strstr(st, "ap.occurrence_count = row.occurrence_count") != NULL); /* set, not added */
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "parameters");
+  const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "patterns"), 0);
+  CHECK(cJSON_GetObjectItemCaseSensitive(row, "occurrence_count")->valuedouble == 7);
+  CHECK(cJSON_GetObjectItemCaseSensitive(row, "times_recurred_after_injection")->valuedouble == 1);
+  CHECK_STR(cJSON_GetObjectItemCaseSensitive(row, "last_seen")->valuestring, "b");
+  cJSON *d = parse(cJSON_GetObjectItemCaseSensitive(row, "doc")->valuestring);
+  CHECK(!cJSON_GetObjectItemCaseSensitive(d, "occurrence_count") && !cJSON_GetObjectItemCaseSensitive(d, "prevention_rate"));
+  cJSON_Delete(d);
+  const cJSON *u = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "unclassified"), 0);
+  CHECK(cJSON_GetObjectItemCaseSensitive(u, "count")->valuedouble == 4);
+  const cJSON *runs = cJSON_GetObjectItemCaseSensitive(p, "runs"); /* in the document's order */
+  CHECK_STR(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 0), "run_id")->valuestring, "r2");
+  CHECK(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 1), "violations")->valuedouble == 0);
+  cJSON_Delete(j);
+  fw_free(b);
+  b = NULL;
+  const char *bad = "{\"format\":\"forewarn-store\",\"version\":1,\"patterns\":[{\"pattern_id\":\"p\"}]}";
+  CHECK(fw_cypher_import(bad, strlen(bad), &b, &err) == FW_ERR_SCHEMA && b == NULL);
+  CHECK(fw_cypher_import("{", 1, &b, &err) != FW_OK && b == NULL);
+}
+
 int main(void) {
   test_schema();
   test_apply();
+  test_import();
   test_reads();
   test_parse();
   test_store_document();
