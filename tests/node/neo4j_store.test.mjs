@@ -187,6 +187,68 @@ else describe(title, () => {
     assert.equal(names.length, 1);
   });
 
+  const canon = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
+  // the CLI reading `input` on stdin
+  const fwIn = (args, input, extra = {}) => run(args, { input, env: { ...env, FOREWARN_STORE: '', ...extra } });
+  const okIn = (args, input, extra) => {
+    const r = fwIn(args, input, extra);
+    assert.equal(r.status, 0, `forewarn ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+    return r;
+  };
+  const sameStores = (a, b) => {
+    assert.equal(ok(['stats', '--store', a, '--json']).stdout, ok(['stats', '--store', b, '--json']).stdout);
+    for (const extra of [[], ['--unclassified']]) {
+      const list = (s) => JSON.parse(ok(['patterns', '--store', s, '--json', ...extra]).stdout).map(canon).sort();
+      assert.deepEqual(list(a), list(b));
+    }
+  };
+
+  test('store export / import: file -> Neo4j -> file gives the same stats and patterns; again changes nothing', async () => {
+    await cypher('MATCH (n) DETACH DELETE n');
+    const lines = ok(['store', 'export', '--store', fileStore]).stdout;
+    const n = lines.trim().split('\n').length;
+    assert.ok(n > 20, `only ${n} records exported`);
+    const first = okIn(['store', 'import', '--store', store], lines);
+    assert.match(first.stdout, new RegExp(`${n} records written, 0 already there unchanged`));
+    sameStores(fileStore, store);
+    const again = okIn(['store', 'import', '--store', store], lines);
+    assert.match(again.stdout, new RegExp(`0 records written, ${n} already there unchanged`));
+    const back = path.join(work, 'back', 'patterns.json');
+    okIn(['store', 'import', '--store', back], ok(['store', 'export', '--store', store]).stdout);
+    sameStores(fileStore, back);
+    // the history goes on in Neo4j where it stopped: a new run ingested on both stays equal
+    const smoke = JSON.parse(readFileSync(path.join(root, runs, 'run-3.json'), 'utf8'));
+    const f = path.join(work, 'after-import.json');
+    writeFileSync(f, JSON.stringify({ ...smoke, run_id: 'after-import' }));
+    for (const s of [store, fileStore]) ok(['ingest', '--store', s, '--smoke', f, '--ir', ir]);
+    sameStores(fileStore, store);
+  });
+
+  test('store import into Neo4j: a malformed line or a conflict imports nothing; batches of 500 records', () => {
+    const before = ok(['store', 'export', '--store', store]).stdout;
+    const recs = before.trim().split('\n').map((l) => JSON.parse(l));
+    const bad = fwIn(['store', 'import', '--store', store],
+      [JSON.stringify({ ...recs[0], pattern_id: 'ap1-fresh' }), '{"kind":"run"}'].join('\n'));
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /standard input line 2: a run needs a string "run_id"/);
+    const changed = JSON.stringify({ ...recs[0], occurrence_count: recs[0].occurrence_count + 1 });
+    const c = fwIn(['store', 'import', '--store', store], changed);
+    assert.equal(c.status, 1, c.stderr);
+    assert.match(c.stderr, /already in the store with other content/);
+    assert.equal(ok(['store', 'export', '--store', store]).stdout, before);
+    // 1 200 patterns: the schema (10 requests), the read of the store, 3 writes
+    const p = recs.find((r) => r.kind === 'pattern');
+    const many = Array.from({ length: 1200 }, (_, i) => JSON.stringify({ ...p, pattern_id: `ap1-bulk-${String(i).padStart(4, '0')}` }));
+    const bulk = fwIn(['store', 'import', '--store', store], many.join('\n'), { FOREWARN_NEO4J_STATS: '1' });
+    assert.equal(bulk.status, 0, bulk.stderr);
+    assert.match(bulk.stdout, /1200 records written/);
+    assert.match(bulk.stderr, /neo4j: 14 HTTP requests/);
+    const stored = JSON.parse(ok(['patterns', '--store', store, '--json']).stdout);
+    assert.equal(stored.filter((x) => x.pattern_id.startsWith('ap1-bulk-')).length, 1200);
+    assert.deepEqual(canon(stored.find((x) => x.pattern_id === 'ap1-bulk-0777')), canon({ ...p, kind: undefined, pattern_id: 'ap1-bulk-0777' }));
+  });
+
   test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const r = fw(['stats', '--store', store], { NEO4J_PASSWORD: wrong });
