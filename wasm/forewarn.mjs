@@ -426,20 +426,20 @@ export class Forewarn {
         return { statements: n, added };
       }
 
-      // The schema before the first write: checked once, applied when something is missing.
-      async #ensureSchema() {
-        if (this.#schemaReady) return;
-        const parsed = await this.#sendJson(fw.#takeString(x.fw_wasm_cypher_schema_check(fw.#err)));
-        if ((parsed.rows?.[0]?.present ?? 0) >= x.fw_cypher_schema_count()) this.#schemaReady = true;
-        else await this.migrate();
-      }
-
-      /** Apply a change set (fw.changeset()) as one request: a run_id applies once. */
+      /** Apply a change set (fw.changeset()) as one request: a run_id applies once. The write
+       * checks the schema itself; where it is missing (a new database) the request fails as a
+       * whole, nothing written: the schema is applied and the write sent again. */
       async apply(changeset) {
-        await this.#ensureSchema();
         const cs = asText(changeset);
         const body = fw.#withStrings([cs], ([c]) => fw.#takeString(x.fw_wasm_cypher_apply(c.ptr, c.len, fw.#err)));
-        const parsed = await this.#send(body);
+        let parsed;
+        try {
+          parsed = await this.#send(body);
+        } catch (e) {
+          if (this.#schemaReady || e?.serverCode !== 'Neo.ClientError.Schema.IndexNotFound') throw e;
+          await this.migrate();
+          parsed = await this.#send(body);
+        }
         return JSON.parse(fw.#withStrings([cs, parsed], ([c, p]) =>
           fw.#takeString(x.fw_wasm_cypher_apply_result(c.ptr, c.len, p.ptr, p.len, fw.#err))));
       }

@@ -123,7 +123,7 @@ else describe(title, () => {
     for (const n of [1, 2, 3]) {
       const before = store.requests;
       const js = await store.collect(smoke(n), irDoc, manifest(n), { now: NOW });
-      if (n > 1) assert.equal(store.requests - before, 1, `run ${n}: one write request`);
+      assert.equal(store.requests - before, 1, `run ${n}: one request (the write checks the schema itself)`);
       assert.deepEqual(js, cliIngest(n));
     }
     const stats = await store.stats();
@@ -183,6 +183,28 @@ else describe(title, () => {
     } finally {
       jsIR.delete();
     }
+  });
+
+  test('a collect with an index missing applies the schema and writes once (one request otherwise)', async () => {
+    const auth = `Basic ${Buffer.from(`${env.NEO4J_USERNAME}:${password}`).toString('base64')}`;
+    const res = await fetch(`${env.NEO4J_URI}/db/${env.NEO4J_DATABASE || 'neo4j'}/query/v2`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: auth },
+      body: JSON.stringify({ statement: 'DROP INDEX gen_antipattern_endpoint' }),
+    });
+    assert.ok(res.ok, await res.text());
+    const fresh = new fw.Neo4jStore({ uri: env.NEO4J_URI, username: env.NEO4J_USERNAME, password, database: env.NEO4J_DATABASE });
+    const smoke = JSON.parse(read(`${runs}/run-2.json`));
+    const irDoc = JSON.parse(read(ir));
+    const before = (await store.stats()).totals;
+    const r = await fresh.collect(JSON.stringify({ ...smoke, run_id: 'wasm-schema-missing' }), irDoc, null, { now: NOW });
+    assert.equal(r.already_ingested, false);
+    const { statements, added } = await store.migrate(); /* nothing left to add */
+    assert.equal(added, 0);
+    assert.equal(fresh.requests, 1 + statements + 1); /* the failed write, the schema, the write */
+    assert.equal((await store.stats()).totals.runs, before.runs + 1);
+    const n = fresh.requests;
+    await fresh.collect(JSON.stringify({ ...smoke, run_id: 'wasm-schema-there' }), irDoc, null, { now: NOW });
+    assert.equal(fresh.requests - n, 1);
   });
 
   test('unknown database and server down: clear ForewarnErrors; down is retried with backoff', async () => {
