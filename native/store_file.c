@@ -1,6 +1,7 @@
 /* store_file.c - see store_file.h. */
 #include "store_file.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -199,12 +200,20 @@ static fw_status f_get(void *self, const char *id, char **out, fw_error *err) {
   return st;
 }
 
+/* The FeedbackProcessingResult says whether the run was seen before (nothing to write then). */
+static bool already_ingested(const char *result) {
+  cJSON *r = cJSON_Parse(result);
+  bool again = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "already_ingested"));
+  cJSON_Delete(r);
+  return again;
+}
+
 static fw_status f_apply(void *self, const char *cs, size_t len, char **out, fw_error *err) {
   file_store fs;
   fw_status st = open_for(self, true, &fs, err);
   if (st == FW_OK) st = fw_store_apply(fs.mem, cs, len, out, err);
   /* a run seen before changed nothing: the file is not rewritten */
-  if (st == FW_OK && !strstr(*out, "\"already_ingested\":true") && file_store_save(&fs) != EXIT_OK) {
+  if (st == FW_OK && !already_ingested(*out) && file_store_save(&fs) != EXIT_OK) {
     fw_free(*out);
     *out = NULL;
     st = FW_ERR_ARG;

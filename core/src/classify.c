@@ -55,8 +55,7 @@ int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len
   return -1; /* match/depth/heap/JIT-stack limit, or an internal error: treat all as runaway */
 }
 
-char *fw__group(fw_classifier *cl, const pcre2_code *re, const char *name) {
-  (void)re;
+char *fw__group(fw_classifier *cl, const char *name) {
   PCRE2_SIZE len;
   if (pcre2_substring_length_byname(cl->md, (PCRE2_SPTR)name, &len) != 0) return NULL;
   char *out = fw_malloc(len + 1);
@@ -177,12 +176,13 @@ static void leading_class(const char *s, size_t n, char *out) {
 static const char *const hint_group_names[FW_HINT_COUNT] = {"model", "method", "path", "status",
                                                             "length"};
 
-static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classification *c) {
+/* Copy the named groups of the last match into the context and hints not yet set. */
+static void take_groups(fw_classifier *cl, fw_classification *c) {
   for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
-    if (!c->context[k]) c->context[k] = fw__group(cl, re, fw__context_keys[k]);
+    if (!c->context[k]) c->context[k] = fw__group(cl, fw__context_keys[k]);
   }
   for (int k = 0; k < FW_HINT_COUNT; k++) {
-    if (!c->hints[k]) c->hints[k] = fw__group(cl, re, hint_group_names[k]);
+    if (!c->hints[k]) c->hints[k] = fw__group(cl, hint_group_names[k]);
   }
 }
 
@@ -227,14 +227,14 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
                   strcmp(cl->rules->categories[c->category].error_type, "database") == 0;
   if (database && !*table && cl->rules->sql_table &&
       fw__match(cl, cl->rules->sql_table, cl->work.data, cl->work.len, 0) > 0) {
-    *table = fw__group(cl, cl->rules->sql_table, "table");
+    *table = fw__group(cl, "table");
   }
 }
 
 static void find_hints(fw_classifier *cl, fw_classification *c) {
   for (size_t h = 0; h < cl->rules->nhints; h++) {
     const pcre2_code *re = cl->rules->hints[h];
-    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, re, c);
+    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, c);
   }
 }
 
@@ -314,7 +314,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       c->message = dup_trimmed(w + e->msg_start, e->msg_end - e->msg_start);
       if (rule->message &&
           fw__match(cl, rule->message, w + e->msg_start, e->msg_end - e->msg_start, 0) > 0)
-        take_groups(cl, rule->message, c);
+        take_groups(cl, c);
     } else {
       if (cl->nexc) {
         const fw_exception *e = &cl->exc[cl->nexc - 1];
@@ -326,7 +326,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       if (rule->message && fw__match(cl, rule->message, w, cl->work.len, 0) > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
         c->message = lines_around(w, cl->work.len, ov[0], ov[1]);
-        take_groups(cl, rule->message, c);
+        take_groups(cl, c);
       } else {
         c->message = last_line(w, cl->work.len);
       }

@@ -82,7 +82,7 @@ fw_status fw__parse_exceptions(fw_classifier *cl, fw_error *err);
 int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start);
 
 /* Copy a named group of the last match (NULL if unset). */
-char *fw__group(fw_classifier *cl, const pcre2_code *re, const char *name);
+char *fw__group(fw_classifier *cl, const char *name);
 
 /* Stage 3: full classification of one text. text_is_utf8 skips the UTF-8 check when the
  * caller has already validated the bytes (a JSON-lines record). */

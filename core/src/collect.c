@@ -135,8 +135,9 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   size_t nt = 0;
   const cJSON *ti;
   if (trace_items) cJSON_ArrayForEach(ti, traces) trace_items[nt++] = ti;
-  fw_strmap cursor;
+  fw_strmap cursor, seen; /* next trace per endpoint; observation index per pattern_id */
   fw_strmap_init(&cursor);
+  fw_strmap_init(&seen);
   size_t nobs = 0;
   cJSON *cs = cJSON_CreateObject(), *unc = cJSON_CreateArray(), *msgs = cJSON_CreateArray();
   fw_buf text;
@@ -223,9 +224,10 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
       snprintf(line, sizeof line, "%s: %.200s", endpoint, c.message);
       cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
     } else {
-      size_t k = 0;
-      while (k < nobs && strcmp(obs[k].id, id) != 0) k++;
-      if (k == nobs) {
+      /* by id: a run of many violations over many patterns stays linear */
+      size_t k = fw_strmap_get(&seen, id);
+      if (k == (size_t)-1) {
+        k = nobs;
         observation *o = &obs[nobs++];
         memset(o, 0, sizeof *o);
         snprintf(o->id, sizeof o->id, "%s", id);
@@ -235,6 +237,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
         snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c.category].name);
         snprintf(o->constraint, sizeof o->constraint, "%s", c.ir.constraint_type);
         snprintf(o->entity, sizeof o->entity, "%s", c.ir.entity);
+        if (!fw_strmap_put(&seen, o->id, k)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
       }
       obs[k].count++;
       add_endpoint(obs[k].endpoints, endpoint);
@@ -276,6 +279,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   fw_free(used);
   fw_free(trace_items);
   fw_strmap_free(&cursor);
+  fw_strmap_free(&seen);
   cJSON_Delete(smoke);
   cJSON_Delete(manifest);
   return st;
