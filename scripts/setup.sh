@@ -12,7 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libcurl4-openssl-dev
-              dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev emscripten)
+              dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev emscripten
+              chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,9 +28,10 @@ if [ -x scripts/fetch-third-party.sh ]; then
   scripts/fetch-third-party.sh
 fi
 
-# npm dev packages (workerd for the edge tests), exactly as package-lock.json pins them: on a fresh
-# machine, and again when node_modules no longer matches the lock file. Without them the edge tests
-# skip, saying why, so a failure here is a warning.
+# npm dev packages (workerd for the edge tests, playwright-core to drive chromium in the web
+# tests), exactly as package-lock.json pins them: on a fresh machine, and again when node_modules
+# no longer matches the lock file. Without them those tests skip, saying why, so a failure here
+# is a warning.
 if [ -f package-lock.json ] && grep -q '"devDependencies"' package.json; then
   if [ ! -d node_modules ] || ! npm ls --all >/dev/null 2>&1; then
     npm ci --no-audit --no-fund --loglevel=error ||
