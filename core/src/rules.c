@@ -35,11 +35,16 @@ static bool is_hint_name(const char *name) {
 }
 
 pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what) {
+  return fw__regex_compile_with(pattern, 0, err, what);
+}
+
+pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_error *err,
+                                   const char *what) {
   int code;
   PCRE2_SIZE offset;
   pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_DUPNAMES | PCRE2_NO_UTF_CHECK, &code, &offset,
-                                 NULL);
+                                 PCRE2_UTF | PCRE2_DUPNAMES | PCRE2_NO_UTF_CHECK | options, &code,
+                                 &offset, NULL);
   if (!re) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);
@@ -517,7 +522,10 @@ fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_er
 }
 
 /* The traceback parser's pattern: "Class: message" lines, "(module.Class) message" lines and
- * "Class [Name]: message" (Node's inspect). Which hits count is decided in traceback.c. */
+ * "Class [Name]: message" (Node's inspect). Which hits count is decided in traceback.c, which
+ * also relies on its shape to skip hopeless start positions: the first form opens a line, and
+ * between the start of the second and its ':' there are only name characters, '.', '[', ']'
+ * and blanks. */
 static const char *const exception_line_pattern =
     "(?m)(?|^[ \\t]*\\(((?:[A-Za-z_]\\w*\\.)+[A-Za-z_]\\w*)\\)()[ \\t]+([^\\n]*)"
     "|(?<![\\w.\\-])((?>[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*))(?:[ \\t]*\\[([A-Za-z_][\\w.]*)\\])?:"
@@ -557,7 +565,9 @@ fw_status fw_rules_new(fw_rules **out, fw_error *err) {
   fw_rules *rules = fw_malloc(sizeof *rules);
   if (!rules) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   memset(rules, 0, sizeof *rules);
-  rules->exception_line = fw__regex_compile(exception_line_pattern, err, "exception_line");
+  /* traceback.c bounds where each try may start (pcre2_set_offset_limit) */
+  rules->exception_line = fw__regex_compile_with(exception_line_pattern, PCRE2_USE_OFFSET_LIMIT,
+                                                 err, "exception_line");
   rules->normalizer = fw__regex_compile(fw__normalizer_pattern, err, "normalizer");
   rules->normalizer_lite = fw__regex_compile(normalizer_lite_pattern, err, "normalizer");
   fw_status st = (rules->exception_line && rules->normalizer && rules->normalizer_lite)

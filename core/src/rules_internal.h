@@ -56,6 +56,9 @@ size_t fw__category_find(const fw_rules *rules, const char *name);
 
 /* Compile one pattern with the core's options (UTF, duplicate names, JIT when available). */
 pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what);
+/* The same with compile options added (e.g. PCRE2_USE_OFFSET_LIMIT). */
+pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_error *err,
+                                   const char *what);
 
 /* The context keys a classification may report, in output order. */
 extern const char *const fw__context_keys[];
