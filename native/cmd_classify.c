@@ -294,6 +294,9 @@ int cmd_classify(int argc, char **argv) {
   classify_args a;
   int rc = parse_args(argc, argv, &a);
   if (rc) return rc < 0 ? EXIT_OK : rc;
+  /* before any other core call: the default allocator, plus the cJSON hooks that let each
+   * classifier build a record's JSON in its arena */
+  fw_set_allocator(NULL);
   fw_rules *rules = NULL;
   fw_ir *ir = NULL;
   fw_classifier *cl = NULL;

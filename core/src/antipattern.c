@@ -133,22 +133,33 @@ static void placeholder(const fw_classification *c, const fw_rules *rules, const
 #undef IS
 }
 
-char *fw__render_template(const fw_classification *c, const fw_rules *rules, const char *tpl) {
-  fw_buf b;
-  fw_buf_init(&b);
+void fw__render_template_into(const fw_classification *c, const fw_rules *rules, const char *tpl,
+                              fw_buf *b) {
   for (const char *p = tpl; *p;) {
-    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    /* the literal run up to the next '{' in one append */
+    const char *open = strchr(p, '{');
+    size_t run = open ? (size_t)(open - p) : strlen(p);
+    fw_buf_append(b, p, run);
+    if (!open) break;
+    p = open;
+    const char *close = strchr(p, '}');
     bool name_like = close && close > p + 1;
     for (const char *q = p + 1; name_like && q < close; q++) {
       name_like = (*q >= 'a' && *q <= 'z') || *q == '_';
     }
     if (name_like) {
-      placeholder(c, rules, p + 1, (size_t)(close - p - 1), &b);
+      placeholder(c, rules, p + 1, (size_t)(close - p - 1), b);
       p = close + 1;
     } else {
-      fw_buf_putc(&b, *p++);
+      fw_buf_putc(b, *p++);
     }
   }
+}
+
+char *fw__render_template(const fw_classification *c, const fw_rules *rules, const char *tpl) {
+  fw_buf b;
+  fw_buf_init(&b);
+  fw__render_template_into(c, rules, tpl, &b);
   return fw_buf_take(&b);
 }
 

@@ -8,13 +8,19 @@
 
 /* Render a category template ("{entity}.{field}") for this classification. Caller frees. */
 char *fw__render_template(const fw_classification *c, const fw_rules *rules, const char *tpl);
+/* The same appended to b. */
+void fw__render_template_into(const fw_classification *c, const fw_rules *rules, const char *tpl,
+                              fw_buf *b);
 
 /* "nullable:category_id", "foreign_key:*". */
 void fw__field_pattern(const fw_classification *c, char *out, size_t cap);
 
 struct cJSON;
-/* The GenerationAntiPattern object (cJSON) of a classification, first and last seen at now. */
+/* The GenerationAntiPattern object (cJSON) of a classification, first and last seen at now.
+ * Without snippets the tree owns copies of everything it shows but the rules' strings and now;
+ * with snippets it references c's strings and renders the three code snippets into snippets[0..2]
+ * (reset here), all of which must then outlive its printing. */
 struct cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
-                                     const char *pattern_id, const char *now, bool borrow);
+                                     const char *pattern_id, const char *now, fw_buf *snippets);
 
 #endif

@@ -34,6 +34,9 @@ fw_status fw_classifier_new(const fw_rules *rules, fw_classifier **out, fw_error
   if (cl->jit_stack) pcre2_jit_stack_assign(cl->mctx, NULL, cl->jit_stack);
   fw_buf_init(&cl->work);
   fw_buf_init(&cl->scratch);
+  fw__arena_init(&cl->arena);
+  for (int i = 0; i < 3; i++) fw_buf_init(&cl->snippets[i]);
+  fw_buf_init(&cl->out);
   *out = cl;
   return FW_OK;
 }
@@ -45,6 +48,9 @@ void fw_classifier_free(fw_classifier *cl) {
   pcre2_jit_stack_free(cl->jit_stack);
   fw_buf_free(&cl->work);
   fw_buf_free(&cl->scratch);
+  fw__arena_free(&cl->arena);
+  for (int i = 0; i < 3; i++) fw_buf_free(&cl->snippets[i]);
+  fw_buf_free(&cl->out);
   fw_free(cl);
 }
 

@@ -5,6 +5,7 @@
 #ifndef FW_CLASSIFY_INTERNAL_H
 #define FW_CLASSIFY_INTERNAL_H
 
+#include "arena.h"
 #include "rules_internal.h"
 
 #define FW_CLASS_MAX 160
@@ -66,6 +67,10 @@ struct fw_classifier {
   fw_buf scratch; /* prefix stripping, rendering */
   fw_exception exc[FW_MAX_EXCEPTIONS];
   size_t nexc;
+  /* kept from record to record, so that one allocates next to nothing: */
+  fw_arena arena;      /* the record's cJSON trees (arena.h) */
+  fw_buf snippets[3];  /* the anti-pattern's rendered snippets, referenced by the tree */
+  fw_buf out;          /* the printed record, before the caller's copy */
 };
 
 void fw__classification_clear(fw_classification *c);

@@ -8,6 +8,7 @@
 #include "json_out.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <string.h>
 
 static const char *const epoch = "1970-01-01T00:00:00Z";
@@ -27,14 +28,26 @@ static cJSON *ir_object(const fw_ir_context *x) {
   return o;
 }
 
+/* A rendered snippet: into its buffer and referenced, or handed to the tree. */
+static void snippet(cJSON *o, const char *key, const fw_classification *c, const fw_rules *rules,
+                    const char *tpl, fw_buf *b) {
+  if (!b) {
+    fw__json_own(o, key, tpl ? fw__render_template(c, rules, tpl) : NULL);
+    return;
+  }
+  fw_buf_reset(b);
+  if (tpl) fw__render_template_into(c, rules, tpl, b);
+  fw__json_ref(o, key, b->failed ? NULL : b->data);
+}
+
 /* The GenerationAntiPattern of this classification (every field of the seed design). Strings
- * of the rules and `now` are referenced; c's strings too when `borrow` says the tree is printed
- * before c is cleared; rendered snippets are handed to the tree. */
+ * of the rules and `now` are referenced; the rest as antipattern_internal.h says. */
 cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
-                              const char *pattern_id, const char *now, bool borrow) {
+                              const char *pattern_id, const char *now, fw_buf *snippets) {
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
   size_t unknown = fw__category_find(rules, "unknown");
   if (!cat && unknown != (size_t)-1) cat = &rules->categories[unknown];
+  bool borrow = snippets != NULL;
   void (*c_str)(cJSON *, const char *, const char *) = borrow ? fw__json_ref : fw__json_str;
   cJSON *o = cJSON_CreateObject();
   char field_pattern[300];
@@ -50,9 +63,10 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   c_str(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
   c_str(o, "endpoint_pattern", c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
   fw__json_str(o, "field_pattern", field_pattern);
-  fw__json_own(o, "remediation", cat ? fw__render_template(c, rules, cat->summary) : NULL);
-  fw__json_own(o, "bad_code_snippet", cat ? fw__render_template(c, rules, cat->bad_code) : NULL);
-  fw__json_own(o, "correct_code_snippet", cat ? fw__render_template(c, rules, cat->correct_code) : NULL);
+  snippet(o, "remediation", c, rules, cat ? cat->summary : NULL, borrow ? &snippets[0] : NULL);
+  snippet(o, "bad_code_snippet", c, rules, cat ? cat->bad_code : NULL, borrow ? &snippets[1] : NULL);
+  snippet(o, "correct_code_snippet", c, rules, cat ? cat->correct_code : NULL,
+          borrow ? &snippets[2] : NULL);
   fw__json_int(o, "occurrence_count", 1);
   fw__json_int(o, "times_prevented", 0);
   fw__json_add(o, "prevention_rate", cJSON_CreateRaw("0"));
@@ -63,8 +77,9 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
 }
 
 /* Fill `o` with the classification fields (after any "id" the caller added). */
-static void classification_fields(cJSON *o, const fw_classification *c, const fw_rules *rules,
+static void classification_fields(fw_classifier *cl, cJSON *o, const fw_classification *c,
                                   const fw_classify_options *opts) {
+  const fw_rules *rules = cl->rules;
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
   /* these strings live in the rules or in c until the tree is printed: referenced, not copied */
   fw__json_ref(o, "error_type", cat ? cat->error_type : "unknown");
@@ -83,19 +98,37 @@ static void classification_fields(cJSON *o, const fw_classification *c, const fw
   fw__pattern_id(c, rules, id);
   fw__json_str(o, "pattern_id", id);
   const char *now = opts && opts->now ? opts->now : epoch;
-  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now, true));
+  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now, cl->snippets));
 }
 
-static fw_status print(cJSON *o, char **out_json, fw_error *err) {
-  *out_json = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
+/* A tree built in the arena is released with it; otherwise it is deleted. */
+static void drop(cJSON *o) {
+  if (!fw__json_in_arena()) cJSON_Delete(o);
+}
+
+/* Print o (and drop it) into the classifier's buffer, which keeps the size of the largest record
+ * so far (cJSON's own printer grows a fresh buffer by copying, several times a record), then one
+ * exact copy for the caller. */
+static fw_status print(fw_classifier *cl, cJSON *o, char **out_json, fw_error *err) {
+  fw_buf *b = &cl->out;
+  bool printed = false;
+  while (!printed) {
+    printed = b->cap && cJSON_PrintPreallocated(o, b->data, (int)b->cap, false);
+    if (printed || b->cap > INT_MAX / 2) break;
+    /* too small (cJSON also wants a few bytes to spare): twice the size, contents not kept */
+    size_t cap = b->cap ? b->cap * 2 : 4096;
+    fw_buf_free(b);
+    b->data = fw_malloc(cap);
+    if (!b->data) break;
+    b->cap = cap;
+  }
+  drop(o);
+  *out_json = printed ? fw__strdup(b->data) : NULL;
   return *out_json ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
 }
 
-fw_status fw_classify(fw_classifier *cl, const char *text, size_t len,
-                      const fw_classify_options *opts, char **out_json, fw_error *err) {
-  if (!cl || !out_json) return fw__fail(err, FW_ERR_ARG, "classifier and out_json are required");
-  *out_json = NULL;
+static fw_status classify_text(fw_classifier *cl, const char *text, size_t len,
+                               const fw_classify_options *opts, char **out_json, fw_error *err) {
   fw_classification c;
   fw_status st = fw__classify(cl, text, len, opts, &c, err);
   if (st != FW_OK) {
@@ -107,28 +140,26 @@ fw_status fw_classify(fw_classifier *cl, const char *text, size_t len,
     fw__classification_clear(&c);
     return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
-  classification_fields(o, &c, cl->rules, opts);
-  st = print(o, out_json, err); /* before the clear: the tree references c's strings */
+  classification_fields(cl, o, &c, opts);
+  st = print(cl, o, out_json, err); /* before the clear: the tree references c's strings */
   fw__classification_clear(&c);
   return st;
 }
 
-static fw_status error_record(cJSON *o, fw_status st, const fw_error *e, char **out_json,
-                              fw_error *err) {
+static fw_status error_record(fw_classifier *cl, cJSON *o, fw_status st, const fw_error *e,
+                              char **out_json, fw_error *err) {
   cJSON *eo = fw__json_obj(o, "error");
   fw__json_str(eo, "code", fw_status_name(st));
   fw__json_str(eo, "message", e->message);
   if (e->rule_id[0]) fw__json_str(eo, "rule_id", e->rule_id);
-  fw_status pst = print(o, out_json, err);
+  fw_status pst = print(cl, o, out_json, err);
   if (pst != FW_OK) return pst;
   if (err && err != e) *err = *e;
   return st;
 }
 
-fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
-                             const fw_classify_options *opts, char **out_json, fw_error *err) {
-  if (!cl || !line || !out_json) return fw__fail(err, FW_ERR_ARG, "classifier, line and out_json are required");
-  *out_json = NULL;
+static fw_status classify_record(fw_classifier *cl, const char *line, size_t len,
+                                 const fw_classify_options *opts, char **out_json, fw_error *err) {
   fw_error local;
   fw__error_clear(&local);
   cJSON *o = cJSON_CreateObject();
@@ -136,21 +167,21 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
   if (fw__utf8_invalid_at(line, len) != (size_t)-1) {
     fw__json_add(o, "id", cJSON_CreateNull());
     fw__fail(&local, FW_ERR_UTF8, "record is not valid UTF-8");
-    return error_record(o, FW_ERR_UTF8, &local, out_json, err);
+    return error_record(cl, o, FW_ERR_UTF8, &local, out_json, err);
   }
   cJSON *rec = cJSON_ParseWithLength(line, len);
   const cJSON *id = rec ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
   fw__json_add(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
   if (!rec || !cJSON_IsObject(rec)) {
     fw__fail(&local, FW_ERR_JSON, rec ? "record is not a JSON object" : "record is not valid JSON");
-    cJSON_Delete(rec);
-    return error_record(o, FW_ERR_JSON, &local, out_json, err);
+    drop(rec);
+    return error_record(cl, o, FW_ERR_JSON, &local, out_json, err);
   }
   const cJSON *text = cJSON_GetObjectItemCaseSensitive(rec, "text");
   if (!cJSON_IsString(text)) {
     fw__fail_path(&local, FW_ERR_SCHEMA, "$.text", "expected a string");
-    cJSON_Delete(rec);
-    return error_record(o, FW_ERR_SCHEMA, &local, out_json, err);
+    drop(rec);
+    return error_record(cl, o, FW_ERR_SCHEMA, &local, out_json, err);
   }
   fw_classify_options local_opts = opts ? *opts : (fw_classify_options){0};
   const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(rec, "endpoint");
@@ -161,12 +192,35 @@ fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
                                       &local_opts, true, &c, &local);
   if (st != FW_OK) {
     fw__classification_clear(&c);
-    cJSON_Delete(rec);
-    return error_record(o, st, &local, out_json, err);
+    drop(rec);
+    return error_record(cl, o, st, &local, out_json, err);
   }
-  classification_fields(o, &c, cl->rules, &local_opts);
-  st = print(o, out_json, err); /* before the clear: the tree references c's strings */
+  classification_fields(cl, o, &c, &local_opts);
+  st = print(cl, o, out_json, err); /* before the clear: the tree references c's strings */
   fw__classification_clear(&c);
-  cJSON_Delete(rec);
+  drop(rec);
+  return st;
+}
+
+/* One record's cJSON allocations come from the classifier's arena, reset when it is printed. */
+fw_status fw_classify(fw_classifier *cl, const char *text, size_t len,
+                      const fw_classify_options *opts, char **out_json, fw_error *err) {
+  if (!cl || !out_json) return fw__fail(err, FW_ERR_ARG, "classifier and out_json are required");
+  *out_json = NULL;
+  fw_arena *prev = fw__json_use_arena(&cl->arena);
+  fw_status st = classify_text(cl, text, len, opts, out_json, err);
+  fw__json_use_arena(prev);
+  fw__arena_reset(&cl->arena);
+  return st;
+}
+
+fw_status fw_classify_record(fw_classifier *cl, const char *line, size_t len,
+                             const fw_classify_options *opts, char **out_json, fw_error *err) {
+  if (!cl || !line || !out_json) return fw__fail(err, FW_ERR_ARG, "classifier, line and out_json are required");
+  *out_json = NULL;
+  fw_arena *prev = fw__json_use_arena(&cl->arena);
+  fw_status st = classify_record(cl, line, len, opts, out_json, err);
+  fw__json_use_arena(prev);
+  fw__arena_reset(&cl->arena);
   return st;
 }

@@ -231,7 +231,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
         observation *o = &obs[nobs++];
         memset(o, 0, sizeof *o);
         snprintf(o->id, sizeof o->id, "%s", id);
-        o->pattern = fw__antipattern_object(&c, cl->rules, id, now, false);
+        o->pattern = fw__antipattern_object(&c, cl->rules, id, now, NULL);
         fw__json_str(o->pattern, "schema", c.ir.schema);
         o->endpoints = cJSON_CreateArray();
         snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c.category].name);

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "arena.h"
+
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,8 +23,7 @@ void fw_set_allocator(const fw_allocator *allocator) {
     hooks.realloc_fn = realloc;
     hooks.free_fn = free;
   }
-  cJSON_Hooks ch = {hooks.malloc_fn, hooks.free_fn};
-  cJSON_InitHooks(&ch);
+  fw__json_hooks_install(); /* cJSON allocates through these hooks, or a classifier's arena */
 }
 
 void *fw_malloc(size_t size) { return hooks.malloc_fn(size ? size : 1); }
