@@ -162,3 +162,191 @@ describe('web page', { skip }, () => {
     assert.match(await page.textContent('[data-testid=classify-error]'), /too large|bytes/i);
   });
 });
+
+// The example history through the CLI, as the reference for the page's numbers and prompts.
+function cliHistory(dir) {
+  const store = path.join(dir, 'history.json');
+  for (const n of [1, 2, 3]) {
+    const args = ['ingest', '--smoke', `examples/shop/runs/run-${n}.json`, '--ir', irPath, '--store', store];
+    if (n > 1) args.push('--manifest', `examples/shop/manifests/shop-run-${n}.json`);
+    const r = run(args);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  return store;
+}
+
+function cliEnhance(store, scopeFlag, target, prompt, { maxPatterns, minOccurrences, budget }) {
+  const r = run(['enhance', scopeFlag, target, '--ir', irPath, '--store', store, '--prompt', '-',
+    '--max-patterns', String(maxPatterns), '--min-occurrences', String(minOccurrences), '--budget', String(budget)], { input: prompt });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+const promptText = (page) => page.textContent('[data-testid=prompt-out]');
+
+describe('web page: prompt preview and the browser store', { skip }, () => {
+  let server, browser, context, page;
+  const tmp = mkdtempSync(path.join(tmpdir(), 'forewarn-web-store-'));
+
+  before(async () => {
+    buildWeb();
+    server = await serveWeb();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+    page = await openPage(browser, server.url, { context });
+    page.on('dialog', (d) => d.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('draws the learning curve of the example history with the CLI\'s numbers', async () => {
+    assert.equal(await page.locator('[data-testid=chart-empty]').count(), 1, 'a new browser starts empty');
+    await page.click('#load-history');
+    await page.waitForSelector('[data-testid=chart]');
+    const stats = JSON.parse(run(['stats', '--store', cliHistory(tmp), '--json']).stdout);
+    const rows = await page.$$eval('[data-testid=history] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    assert.deepEqual(rows, stats.runs.map((r) => [r.run_id, String(r.violations), String(r.repeated_errors), String(r.injected),
+      String(r.prevented), `${(100 * r.prevention_rate).toFixed(1)}%`]));
+    assert.equal(await page.locator('[data-testid=chart] .bar-errors').count(), 3);
+    assert.match(await page.textContent('[data-testid=store-summary]'), new RegExp(`^${stats.totals.patterns} patterns from 3 runs`));
+    await page.click('#load-history');
+    assert.match(await page.textContent('[data-testid=store-status]'), /0 of 3 runs recorded \(the others were already there\)/);
+  });
+
+  it('previews the enhanced prompt exactly as forewarn enhance prints it', async () => {
+    const store = path.join(tmp, 'history.json');
+    await page.click('#use-example-ir');
+    const base = 'Write the Product model and its endpoints.';
+    const cases = [
+      ['entity', '--entity', 'Product', { maxPatterns: 5, minOccurrences: 2, budget: 2000 }],
+      ['entity', '--entity', 'Product', { maxPatterns: 1, minOccurrences: 1, budget: 2000 }],
+      ['endpoint', '--endpoint', 'POST /orders', { maxPatterns: 5, minOccurrences: 1, budget: 600 }],
+      ['schema', '--schema', 'ProductCreate', { maxPatterns: 3, minOccurrences: 1, budget: 2000 }],
+    ];
+    await page.fill('#base-prompt', base);
+    for (const [scope, flag, target, limits] of cases) {
+      await page.selectOption('#scope', scope);
+      await page.fill('#target', target);
+      await page.fill('#max-patterns', String(limits.maxPatterns));
+      await page.fill('#min-occurrences', String(limits.minOccurrences));
+      await page.fill('#budget', String(limits.budget));
+      const expected = cliEnhance(store, flag, target, base, limits);
+      await page.waitForFunction((want) => document.querySelector('[data-testid=prompt-out]').textContent === want, expected, { timeout: 5000 }).catch(() => {});
+      assert.equal(await promptText(page), expected, `${scope} ${target} ${JSON.stringify(limits)}`);
+      assert.match(expected, /AVOID THESE KNOWN ISSUES:/, 'the case injects something');
+    }
+    assert.equal((await promptText(page)).match(/^\d+\. /gm).length, 3);
+    await page.click('#copy-prompt');
+    await page.waitForFunction(() => /^Copied \d+ characters/.test(document.querySelector('[data-testid=prompt-status]').textContent));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await promptText(page));
+    await page.screenshot({ path: path.join(artifacts, 'desktop-prompt.png'), fullPage: true });
+  });
+
+  it('keeps the store across a reload, exports it, and imports it back', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    const summary = await page.textContent('[data-testid=store-summary]');
+    assert.match(summary, /^14 patterns from 3 runs/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-store')]);
+    const exported = path.join(tmp, 'exported.json');
+    await download.saveAs(exported);
+    // The export is a store document the native file store reads as it is.
+    const stats = JSON.parse(run(['stats', '--store', exported, '--json']).stdout);
+    assert.equal(stats.totals.patterns, 14);
+    assert.equal(stats.runs.length, 3);
+
+    await page.click('#clear-store');
+    await page.waitForFunction(() => document.querySelector('[data-testid=store-summary]').textContent.startsWith('0 patterns'));
+    await page.setInputFiles('#import-store', exported);
+    await page.waitForFunction(() => document.querySelector('[data-testid=store-summary]').textContent.startsWith('14 patterns'));
+    assert.equal(await page.textContent('[data-testid=store-summary]'), summary);
+
+    // A corrupt file is refused and nothing changes.
+    const corrupt = path.join(tmp, 'corrupt.json');
+    writeFileSync(corrupt, readFileSync(exported, 'utf8').slice(0, 500));
+    await page.setInputFiles('#import-store', corrupt);
+    await page.waitForFunction(() => document.querySelector('[data-testid=store-status]').textContent.startsWith('Not imported'));
+    assert.equal(await page.textContent('[data-testid=store-summary]'), summary);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal(await page.textContent('[data-testid=store-summary]'), summary, 'the saved copy is intact too');
+  });
+
+  it('records a pasted error as a run', async () => {
+    await page.fill('#endpoint', 'POST /customers');
+    await page.fill('#failure-text', examples.find((e) => e.file === 'post_customers_unique.txt').text);
+    await page.waitForSelector('[data-testid=classification]');
+    await page.click('#record');
+    await page.waitForFunction(() => /^Recorded run pasted-/.test(document.querySelector('[data-testid=record-status]').textContent));
+    assert.match(await page.textContent('[data-testid=store-summary]'), /from 4 runs/);
+    assert.equal(await page.locator('[data-testid=chart] .bar-errors').count(), 4);
+  });
+
+  it('is usable by keyboard, with labelled controls', async () => {
+    const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
+      .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+      .map((e) => e.id || e.outerHTML));
+    assert.deepEqual(unlabelled, []);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the error text');
+    await page.keyboard.press('Enter');
+    const order = [];
+    for (let i = 0; i < 3; i++) {
+      order.push(await page.evaluate(() => document.activeElement.id));
+      await page.keyboard.press('Tab');
+    }
+    assert.deepEqual(order, ['failure-text', 'endpoint', 'example-error']);
+    // Choose an example with the keyboard alone.
+    await page.focus('#example-error');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('[data-testid=classification]');
+    assert.equal(await page.textContent('[data-testid=category]'), 'nullable_missing');
+  });
+
+  it('fits a 375 px phone screen', async () => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p = await openPage(browser, server.url, { context: phone });
+    await p.click('#use-example-ir');
+    await p.click('#load-history');
+    await p.waitForSelector('[data-testid=chart]');
+    await p.selectOption('#example-error', 'error:0');
+    await p.waitForSelector('[data-testid=classification]');
+    await p.fill('#target', 'Product');
+    await p.waitForFunction(() => document.querySelector('[data-testid=prompt-out]').textContent.includes('AVOID THESE KNOWN ISSUES'));
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 375), 'no sideways scrolling');
+    await p.screenshot({ path: path.join(artifacts, 'phone.png'), fullPage: true });
+    await phone.close();
+  });
+});
+
+describe('web page: offline once loaded', { skip }, () => {
+  let server, browser;
+  before(async () => {
+    buildWeb();
+    server = await serveWeb();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('reloads and classifies with the server gone', async () => {
+    const page = await openPage(browser, server.url);
+    // The page registers its service worker and is controlled by it (clients.claim).
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+    await server.stop();
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 10000 });
+    await page.selectOption('#example-error', 'error:1');
+    await page.waitForSelector('[data-testid=classification]');
+    assert.equal(await page.textContent('[data-testid=category]'), 'unique_constraint_missing');
+  });
+});
