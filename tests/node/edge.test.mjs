@@ -8,9 +8,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { root } from './helpers.mjs';
+import { deadPort, root } from './helpers.mjs';
 
 const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
 const config = path.join(root, 'edge', 'config.capnp');
@@ -65,12 +64,6 @@ function startWorkerd(settings) {
   });
 }
 
-// A port on 127.0.0.1 where nothing listens (taken, then released).
-const deadPort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
 });
 
 let open, locked, fw, neo4jDown;

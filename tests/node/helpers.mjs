@@ -1,5 +1,6 @@
 // Shared by the node tests: where the binary is, and a runner that captures everything.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,3 +17,11 @@ export function run(args, { input, env } = {}) {
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
+
+// A port on 127.0.0.1 where nothing listens (taken, then released): a server that is down.
+export const deadPort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});

@@ -11,11 +11,10 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root, run } from './helpers.mjs';
+import { deadPort, root, run } from './helpers.mjs';
 import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
 const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
@@ -33,12 +32,6 @@ const runs = 'examples/shop/runs';
 const manifests = 'examples/shop/manifests';
 const read = (f) => readFileSync(path.join(root, f), 'utf8');
 
-// A port on 127.0.0.1 where nothing listens (taken, then released).
-const deadPort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
 });
 
 const workerdBin = path.join(root, 'node_modules', '.bin', 'workerd');
