@@ -5,6 +5,7 @@
  * then extract the context, template and spec mapping.
  */
 #include "classify_internal.h"
+#include "literals.h"
 #include "normalize_internal.h"
 
 #include <string.h>
@@ -51,6 +52,7 @@ void fw_classifier_free(fw_classifier *cl) {
   fw__arena_free(&cl->arena);
   for (int i = 0; i < 3; i++) fw_buf_free(&cl->snippets[i]);
   fw_buf_free(&cl->out);
+  fw_free(cl->through);
   fw_free(cl);
 }
 
@@ -88,17 +90,64 @@ static int class_matches(fw_classifier *cl, const pcre2_code *re, const char *cl
   return cls[0] ? fw__match(cl, re, cls, strlen(cls), 0) : 0;
 }
 
-/* The rule's literal prefilter: skip the regex when none of its required literals occurs. */
-static bool requires_met(const fw_rule *r, const char *s, size_t n) {
+#define WHOLE_TEXT FW_MAX_EXCEPTIONS /* the subject after the exception blocks */
+
+/* The rules that get past their literal prefilters on subject k (exception block k, or
+ * WHOLE_TEXT), read once per classification; NULL without an index or the memory for one. */
+static const uint64_t *subject_rules(fw_classifier *cl, size_t k) {
+  const fw_literals *ix = cl->rules->literals;
+  if (!ix) return NULL;
+  size_t words = fw__literals_rule_words(ix);
+  if (cl->through_words != words) { /* first use, or a pack added since */
+    fw_free(cl->through);
+    cl->through = fw_malloc(sizeof *cl->through * words * (WHOLE_TEXT + 1));
+    cl->through_words = cl->through ? words : 0;
+    cl->through_ready = 0;
+    if (!cl->through) return NULL;
+  }
+  uint64_t *through = cl->through + k * words;
+  if (!(cl->through_ready >> k & 1)) {
+    size_t from = k == WHOLE_TEXT ? 0 : cl->exc[k].msg_start;
+    size_t to = k == WHOLE_TEXT ? cl->work.len : cl->exc[k].msg_end;
+    fw__literals_scan(ix, cl->work.data + from, to - from, through);
+    cl->through_ready |= (uint64_t)1 << k;
+  }
+  return through;
+}
+
+/* The first rule in [r, end) that `through` and the unscreened rules leave to try (every one
+ * without a set). */
+static size_t next_rule(const fw_classifier *cl, const uint64_t *through, size_t r, size_t end) {
+  const uint64_t *unscreened = through ? fw__literals_unscreened(cl->rules->literals) : NULL;
+  while (through && r < end) {
+    uint64_t w = (through[r / 64] | unscreened[r / 64]) >> (r % 64);
+    if (!w) {
+      r = (r / 64 + 1) * 64;
+      continue;
+    }
+    while (!(w & 1)) w >>= 1, r++;
+    break;
+  }
+  return r < end ? r : end;
+}
+
+/* Rule ri's literal prefilter on subject k (s[0,n)): skip the regex when none of its literals
+ * occurs. */
+static bool requires_met(fw_classifier *cl, size_t ri, size_t k, const char *s, size_t n) {
+  const fw_rule *r = &cl->rules->rules[ri];
   if (!r->nrequires) return true;
+  const uint64_t *through = subject_rules(cl, k);
+  if (through) return through[ri / 64] >> (ri % 64) & 1;
   for (size_t i = 0; i < r->nrequires; i++) {
     if (fw__find(s, n, r->requires[i], r->requires_len[i]) != (size_t)-1) return true;
   }
   return false;
 }
 
-/* Does rule r apply to exception block k? */
-static int rule_on_block(fw_classifier *cl, const fw_rule *r, const fw_exception *e) {
+/* Does rule ri apply to exception block k? */
+static int rule_on_block(fw_classifier *cl, size_t ri, size_t k) {
+  const fw_rule *r = &cl->rules->rules[ri];
+  const fw_exception *e = &cl->exc[k];
   if (r->exception) {
     int m = class_matches(cl, r->exception, e->cls);
     if (m == 0) m = class_matches(cl, r->exception, e->inner);
@@ -107,12 +156,13 @@ static int rule_on_block(fw_classifier *cl, const fw_rule *r, const fw_exception
   if (!r->message) return 1;
   const char *s = cl->work.data + e->msg_start;
   size_t n = e->msg_end - e->msg_start;
-  if (!requires_met(r, s, n)) return 0;
+  if (!requires_met(cl, ri, k, s, n)) return 0;
   return fw__match(cl, r->message, s, n, 0);
 }
 
-/* Does rule r apply to the whole text (the fallback when no block matched)? */
-static int rule_on_text(fw_classifier *cl, const fw_rule *r) {
+/* Does rule ri apply to the whole text (the fallback when no block matched)? */
+static int rule_on_text(fw_classifier *cl, size_t ri) {
+  const fw_rule *r = &cl->rules->rules[ri];
   if (r->exception) {
     int m = 0;
     for (size_t k = 0; k < cl->nexc && m == 0; k++) {
@@ -122,7 +172,7 @@ static int rule_on_text(fw_classifier *cl, const fw_rule *r) {
     if (m <= 0) return m;
   }
   if (!r->message) return 1;
-  if (!requires_met(r, cl->work.data, cl->work.len)) return 0;
+  if (!requires_met(cl, ri, WHOLE_TEXT, cl->work.data, cl->work.len)) return 0;
   return fw__match(cl, r->message, cl->work.data, cl->work.len, 0);
 }
 
@@ -275,14 +325,17 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   if (st == FW_OK) st = fw__prepare_text(cl, text, len, err);
   if (st == FW_OK) st = fw__parse_exceptions(cl, err);
   if (st != FW_OK) return st;
+  cl->through_ready = 0; /* a new text */
 
   const fw_rules *rules = cl->rules;
   size_t best = rules->nrules, block = (size_t)-1;
   /* outermost exception first; an earlier (inner) block wins only with a better rule */
   for (size_t k = cl->nexc; k-- > 0;) {
-    for (size_t r = 0; r < best; r++) {
+    const uint64_t *through = subject_rules(cl, k);
+    for (size_t r = next_rule(cl, through, 0, best); r < best;
+         r = next_rule(cl, through, r + 1, best)) {
       if (rules->rules[r].scope == FW_SCOPE_TEXT) continue;
-      int m = rule_on_block(cl, &rules->rules[r], &cl->exc[k]);
+      int m = rule_on_block(cl, r, k);
       if (m < 0) return runaway(err, &rules->rules[r]);
       if (m) {
         best = r;
@@ -292,9 +345,12 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
     }
   }
   if (best == rules->nrules) {
-    for (size_t r = 0; r < rules->nrules; r++) {
+    const uint64_t *through = subject_rules(cl, WHOLE_TEXT);
+    size_t end = rules->nrules;
+    for (size_t r = next_rule(cl, through, 0, end); r < end;
+         r = next_rule(cl, through, r + 1, end)) {
       if (rules->rules[r].scope == FW_SCOPE_MESSAGE) continue;
-      int m = rule_on_text(cl, &rules->rules[r]);
+      int m = rule_on_text(cl, r);
       if (m < 0) return runaway(err, &rules->rules[r]);
       if (m) {
         best = r;
@@ -314,7 +370,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       copy_class(c->inner_exception_class, e->inner);
       /* a chain: the same cause raised earlier under another class is the inner one */
       for (size_t k = 0; k < block && !c->inner_exception_class[0]; k++) {
-        if (strcmp(cl->exc[k].cls, e->cls) != 0 && rule_on_block(cl, rule, &cl->exc[k]) > 0)
+        if (strcmp(cl->exc[k].cls, e->cls) != 0 && rule_on_block(cl, best, k) > 0)
           copy_class(c->inner_exception_class, cl->exc[k].cls);
       }
       c->message = dup_trimmed(w + e->msg_start, e->msg_end - e->msg_start);

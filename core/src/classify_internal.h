@@ -71,6 +71,12 @@ struct fw_classifier {
   fw_arena arena;      /* the record's cJSON trees (arena.h) */
   fw_buf snippets[3];  /* the anti-pattern's rendered snippets, referenced by the tree */
   fw_buf out;          /* the printed record, before the caller's copy */
+  /* the rules each exception block and (last) the whole text get past the literal prefilters
+   * with (literals.h): scanned when first needed (bit k of through_ready), FW_MAX_EXCEPTIONS + 1
+   * sets of through_words words */
+  uint64_t *through;
+  size_t through_words;
+  uint64_t through_ready;
 };
 
 void fw__classification_clear(fw_classification *c);

@@ -64,7 +64,8 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   c_str(o, "endpoint_pattern", c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
   fw__json_str(o, "field_pattern", field_pattern);
   snippet(o, "remediation", c, rules, cat ? cat->summary : NULL, borrow ? &snippets[0] : NULL);
-  snippet(o, "bad_code_snippet", c, rules, cat ? cat->bad_code : NULL, borrow ? &snippets[1] : NULL);
+  snippet(o, "bad_code_snippet", c, rules, cat ? cat->bad_code : NULL,
+          borrow ? &snippets[1] : NULL);
   snippet(o, "correct_code_snippet", c, rules, cat ? cat->correct_code : NULL,
           borrow ? &snippets[2] : NULL);
   fw__json_int(o, "occurrence_count", 1);

@@ -3,6 +3,7 @@
  * into the binary; user packs are added in front of it, so their rules win. Every failure names
  * the rule and the reason, and nothing is added from a pack that fails.
  */
+#include "literals.h"
 #include "normalize_internal.h"
 
 #include <cjson/cJSON.h>
@@ -518,6 +519,10 @@ fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_er
   if (!pack) return fw__fail(err, FW_ERR_JSON, "rule pack is not valid JSON");
   fw_status st = add_pack(rules, pack, err);
   cJSON_Delete(pack);
+  if (st == FW_OK) { /* the rule indices changed; without an index (no memory) rules still work */
+    fw__literals_free(rules->literals);
+    rules->literals = fw__literals_new(rules);
+  }
   return st;
 }
 
@@ -600,5 +605,6 @@ void fw_rules_free(fw_rules *rules) {
   pcre2_code_free(rules->exception_line);
   pcre2_code_free(rules->normalizer);
   pcre2_code_free(rules->normalizer_lite);
+  fw__literals_free(rules->literals);
   fw_free(rules);
 }

@@ -49,6 +49,7 @@ struct fw_rules {
   pcre2_code *exception_line; /* the traceback parser's line pattern */
   pcre2_code *normalizer;      /* the message template's masks */
   pcre2_code *normalizer_lite; /* the same without email/URL/drive masks (rules.c says when) */
+  struct fw_literals *literals; /* the rules' literals in one pass (literals.c); NULL: one by one */
 };
 
 /* Index of a category by name, or (size_t)-1. */
