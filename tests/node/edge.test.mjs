@@ -64,8 +64,6 @@ function startWorkerd(settings) {
   });
 }
 
-});
-
 let open, locked, fw, neo4jDown;
 const shopIR = JSON.parse(readFileSync(path.join(root, 'examples/shop/ir.json'), 'utf8'));
 const traceback = readFileSync(path.join(root, 'examples/errors/post_products_not_null.txt'), 'utf8');

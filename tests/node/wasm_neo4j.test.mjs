@@ -32,8 +32,6 @@ const runs = 'examples/shop/runs';
 const manifests = 'examples/shop/manifests';
 const read = (f) => readFileSync(path.join(root, f), 'utf8');
 
-});
-
 const workerdBin = path.join(root, 'node_modules', '.bin', 'workerd');
 function whyNoWorkerd() {
   if (!existsSync(workerdBin)) return 'workerd is not installed (npm ci installs the devDependency)';
