@@ -18,13 +18,19 @@
 
 enum { K_TABLE, K_COLUMN, K_CONSTRAINT, K_FIELD, K_LOC, K_MODULE, K_NAME, K_ATTRIBUTE, K_OBJECT, K_VALUE };
 
-static void key_part(fw_buf *b, const char *s) {
-  fw_buf_putc(b, 0x1f);
+/* The key is hashed as it is built (FNV-1a runs byte by byte), never stored. */
+static uint64_t hash_byte(uint64_t h, char c) {
+  return (h ^ (unsigned char)c) * 0x100000001b3ULL; /* fw__fnv1a64's step */
+}
+
+static uint64_t key_part(uint64_t h, const char *s) {
+  h = hash_byte(h, 0x1f);
   for (; s && *s; s++) {
     char c = *s;
     if (c == '"' || c == '`') continue;
-    fw_buf_putc(b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+    h = hash_byte(h, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
   }
+  return h;
 }
 
 static const char *short_class(const char *cls) {
@@ -32,30 +38,34 @@ static const char *short_class(const char *cls) {
   return dot ? dot + 1 : cls;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]) {
-  fw_buf b;
-  fw_buf_init(&b);
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
-  fw_buf_puts(&b, "1");
-  key_part(&b, cat ? cat->name : "unknown");
+  uint64_t h = hash_byte(FW_FNV_SEED, '1');
+  h = key_part(h, cat ? cat->name : "unknown");
   if (c->ir.mapped && c->ir.entity[0]) {
-    key_part(&b, c->ir.entity);
-    key_part(&b, c->ir.field);
+    h = key_part(h, c->ir.entity);
+    h = key_part(h, c->ir.field);
   } else {
     const char *table = c->context[K_TABLE];
     const char *dot = table ? strrchr(table, '.') : NULL;
-    key_part(&b, dot ? dot + 1 : table);
+    h = key_part(h, dot ? dot + 1 : table);
     const int keys[] = {K_COLUMN, K_CONSTRAINT, K_FIELD, K_MODULE, K_NAME, K_ATTRIBUTE, K_OBJECT};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) key_part(&b, c->context[keys[i]]);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) h = key_part(h, c->context[keys[i]]);
   }
-  if (cat && strcmp(cat->error_type, "http") == 0) key_part(&b, c->ir.endpoint_pattern);
+  if (cat && strcmp(cat->error_type, "http") == 0) h = key_part(h, c->ir.endpoint_pattern);
   if (!cat) {
-    key_part(&b, short_class(c->exception_class));
-    key_part(&b, c->message_template);
+    h = key_part(h, short_class(c->exception_class));
+    h = key_part(h, c->message_template);
   }
-  uint64_t h = fw__fnv1a64(b.data ? b.data : "", b.len, FW_FNV_SEED);
-  snprintf(out, 32, "ap%d-%016llx", FW_SIGNATURE_VERSION, (unsigned long long)h);
-  fw_buf_free(&b);
+  /* "ap1-" and 16 lower-case hex digits, as "ap%d-%016llx" printed them */
+  static const char prefix[] = "ap" STR(FW_SIGNATURE_VERSION) "-";
+  memcpy(out, prefix, sizeof prefix - 1);
+  char *hex = out + sizeof prefix - 1;
+  for (int i = 15; i >= 0; i--, h >>= 4) hex[i] = "0123456789abcdef"[h & 15];
+  hex[16] = '\0';
 }
 
 static const char *py_type(const char *ir_type) {
@@ -164,6 +174,7 @@ char *fw__render_template(const fw_classification *c, const fw_rules *rules, con
 }
 
 void fw__field_pattern(const fw_classification *c, char *out, size_t cap) {
-  snprintf(out, cap, "%s:%s", c->ir.constraint_type[0] ? c->ir.constraint_type : "unknown",
-           c->ir.field[0] ? c->ir.field : "*");
+  const char *parts[] = {c->ir.constraint_type[0] ? c->ir.constraint_type : "unknown", ":",
+                         c->ir.field[0] ? c->ir.field : "*"};
+  fw__join(out, cap, parts, 3);
 }

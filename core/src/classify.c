@@ -57,7 +57,7 @@ void fw_classifier_free(fw_classifier *cl) {
 }
 
 int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start) {
-  int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, cl->md, cl->mctx);
+  int rc = fw__regex_match(re, s, len, start, cl->md, cl->mctx);
   if (rc >= 0) return 1;
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
   return -1; /* match/depth/heap/JIT-stack limit, or an internal error: treat all as runaway */
@@ -232,13 +232,46 @@ static void leading_class(const char *s, size_t n, char *out) {
 static const char *const hint_group_names[FW_HINT_COUNT] = {"model", "method", "path", "status",
                                                             "length"};
 
-/* Copy the named groups of the last match into the context and hints not yet set. */
-static void take_groups(fw_classifier *cl, fw_classification *c) {
-  for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
-    if (!c->context[k]) c->context[k] = fw__group(cl, fw__context_keys[k]);
+/* The context key (0..) or hint (FW_CONTEXT_KEY_COUNT + hint) a group name fills, or -1. */
+static int group_slot(const char *name) {
+  int k = fw__context_key_index(name, strlen(name));
+  if (k >= 0) return k;
+  for (k = 0; k < FW_HINT_COUNT; k++) {
+    if (strcmp(hint_group_names[k], name) == 0) return FW_CONTEXT_KEY_COUNT + k;
   }
-  for (int k = 0; k < FW_HINT_COUNT; k++) {
-    if (!c->hints[k]) c->hints[k] = fw__group(cl, hint_group_names[k]);
+  return -1;
+}
+
+/* Copy the named groups of re's last match into the context and hints not yet set. The
+ * pattern's name table is walked once (asking PCRE2 for each of the fifteen names by name cost
+ * a table search each). It is in name order, a duplicated name's groups in number order, so the
+ * first group set under a name decides, as with pcre2_substring_copy_byname(). */
+static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classification *c) {
+  uint32_t count = 0, entry = 0, decided = 0;
+  PCRE2_SPTR table = NULL;
+  pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
+  uint32_t ovecs = pcre2_get_ovector_count(cl->md);
+  for (uint32_t i = 0; i < count; i++) {
+    PCRE2_SPTR e = table + i * entry;
+    int k = group_slot((const char *)e + 2);
+    char **slot = k < 0 ? NULL : k < FW_CONTEXT_KEY_COUNT ? &c->context[k]
+                                                          : &c->hints[k - FW_CONTEXT_KEY_COUNT];
+    uint32_t group = (uint32_t)e[0] << 8 | e[1];
+    if (!slot || *slot || decided >> k & 1 || group >= ovecs || ov[2 * group] == PCRE2_UNSET)
+      continue;
+    decided |= 1u << k;
+    PCRE2_SIZE len, cap;
+    if (pcre2_substring_length_bynumber(cl->md, group, &len) != 0) continue;
+    char *out = fw_malloc(len + 1);
+    cap = len + 1;
+    if (out && pcre2_substring_copy_bynumber(cl->md, group, (PCRE2_UCHAR *)out, &cap) != 0) {
+      fw_free(out);
+      out = NULL;
+    }
+    *slot = out;
   }
 }
 
@@ -290,7 +323,7 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
 static void find_hints(fw_classifier *cl, fw_classification *c) {
   for (size_t h = 0; h < cl->rules->nhints; h++) {
     const pcre2_code *re = cl->rules->hints[h];
-    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, c);
+    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, re, c);
   }
 }
 
@@ -376,7 +409,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       c->message = dup_trimmed(w + e->msg_start, e->msg_end - e->msg_start);
       if (rule->message &&
           fw__match(cl, rule->message, w + e->msg_start, e->msg_end - e->msg_start, 0) > 0)
-        take_groups(cl, c);
+        take_groups(cl, rule->message, c);
     } else {
       if (cl->nexc) {
         const fw_exception *e = &cl->exc[cl->nexc - 1];
@@ -388,7 +421,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       if (rule->message && fw__match(cl, rule->message, w, cl->work.len, 0) > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
         c->message = lines_around(w, cl->work.len, ov[0], ov[1]);
-        take_groups(cl, c);
+        take_groups(cl, rule->message, c);
       } else {
         c->message = last_line(w, cl->work.len);
       }

@@ -70,6 +70,10 @@ struct cJSON;
 /* Validate a parsed SmokeTestResult (smoke.c). */
 fw_status fw__smoke_check(const struct cJSON *doc, fw_error *err);
 
+/* snprintf(out, cap, "%s%s...", parts...) without the format machinery (a few calls a record
+ * added up): the parts joined, NULL ones as "", cut to cap - 1 bytes. cap > 0. */
+void fw__join(char *out, size_t cap, const char *const *parts, size_t nparts);
+
 /* Offset of needle in s[0,n), or (size_t)-1. Subjects are not NUL-terminated. */
 size_t fw__find(const char *s, size_t n, const char *needle, size_t m);
 

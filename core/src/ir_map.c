@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
+static void put(char *dst, size_t cap, const char *src) { fw__join(dst, cap, &src, 1); }
 #define PUT(dst, src) put(dst, sizeof(dst), src)
 
 static bool is_upper_c(char c) { return c >= 'A' && c <= 'Z'; }
@@ -288,10 +288,10 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
     PUT(x->path, ep ? ep->path : path);
     char gen[200];
     generalize_path(ir, x->path, gen, sizeof gen);
-    snprintf(x->endpoint_pattern, sizeof x->endpoint_pattern, "%s%s%s", method ? method : "",
-             method ? " " : "", gen);
-    snprintf(x->endpoint, sizeof x->endpoint, "%s%s%s", method ? method : "", method ? " " : "",
-             path);
+    const char *pattern[] = {method, method ? " " : NULL, gen};
+    fw__join(x->endpoint_pattern, sizeof x->endpoint_pattern, pattern, 3);
+    const char *endpoint_parts[] = {method, method ? " " : NULL, path};
+    fw__join(x->endpoint, sizeof x->endpoint, endpoint_parts, 3);
   }
   if (ep) x->success_status = ep->success_status;
 

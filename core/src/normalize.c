@@ -22,11 +22,21 @@ static const char *placeholder_regex(const char *mark) {
   return "\\S+"; /* email, url, path */
 }
 
+/* Bytes escaped in the regex: its metacharacters, '/', and NUL (as strchr() on this set did). */
+static const bool regex_special[256] = {
+    ['\\'] = 1, ['^'] = 1, ['$'] = 1, ['.'] = 1, ['|'] = 1, ['?'] = 1, ['*'] = 1, ['+'] = 1,
+    ['('] = 1,  [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['/'] = 1, [0] = 1};
+
 static void append_literal_regex(fw_buf *re, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (strchr("\\^$.|?*+()[]{}/", c)) fw_buf_putc(re, '\\');
-    fw_buf_putc(re, c);
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && !regex_special[(unsigned char)s[run]]) run++;
+    fw_buf_append(re, s + i, run - i); /* the plain run at once */
+    if (run == n) break;
+    fw_buf_putc(re, '\\');
+    fw_buf_putc(re, s[run]);
+    i = run + 1;
   }
 }
 
@@ -76,7 +86,7 @@ fw_status fw__normalize(const pcre2_code *normalizer, pcre2_match_data *md,
   size_t at = 0;
   bool in_space = false;
   while (at < n) {
-    int rc = pcre2_match(normalizer, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, md, mctx);
+    int rc = fw__regex_match(normalizer, s, n, at, md, mctx);
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) return FW_ERR_RULE_LIMIT;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -86,7 +96,9 @@ fw_status fw__normalize(const pcre2_code *normalizer, pcre2_match_data *md,
     }
     append_literal(tpl, re, s + at, ov[0] - at, &in_space);
     const char *mark = (const char *)pcre2_get_mark(md);
-    fw_buf_printf(tpl, "<%s>", mark ? mark : "var");
+    fw_buf_putc(tpl, '<');
+    fw_buf_puts(tpl, mark ? mark : "var");
+    fw_buf_putc(tpl, '>');
     if (re) fw_buf_puts(re, placeholder_regex(mark ? mark : ""));
     in_space = false;
     at = ov[1];

@@ -561,8 +561,11 @@ const char *const fw__normalizer_pattern =
     "|(?<!\\w)(?|[a-z][a-z0-9+.-]*://[^\\s'\"<>)]*[^\\s'\"<>),.;:](*MARK:url)|" NORM_WORD_MASKS ")"
     "|(?:[A-Za-z]:)?" NORM_TAIL_MASKS ")";
 
+/* The lite form opens with a guard that changes no match: after a word character only a path
+ * or a backtick can start one (every other mask wants no word character before it), so a letter
+ * inside a word is rejected at once instead of by each alternative in turn. */
 static const char *const normalizer_lite_pattern =
-    "(?|(?<!\\w)(?|" NORM_WORD_MASKS ")|" NORM_TAIL_MASKS ")";
+    "(?:(?<!\\w)|(?=[\\\\/`]))(?|(?<!\\w)(?|" NORM_WORD_MASKS ")|" NORM_TAIL_MASKS ")";
 
 fw_status fw_rules_new(fw_rules **out, fw_error *err) {
   if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");

@@ -57,6 +57,18 @@ size_t fw__category_find(const fw_rules *rules, const char *name);
 
 /* Compile one pattern with the core's options (UTF, duplicate names, JIT when available). */
 pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what);
+/* pcre2_match() on valid UTF-8 with offsets in range, as the core always calls it: straight into
+ * the JIT code when the pattern has some (pcre2_jit_match skips pcre2_match's per-call checks,
+ * a few hundred instructions of every match), else the interpreter (WASM, a pattern JIT
+ * refused). The same results either way. */
+static inline int fw__regex_match(const pcre2_code *re, const char *s, size_t len, size_t start,
+                                  pcre2_match_data *md, pcre2_match_context *mctx) {
+  int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, mctx);
+  if (rc == PCRE2_ERROR_JIT_BADOPTION)
+    rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, mctx);
+  return rc;
+}
+
 /* The same with compile options added (e.g. PCRE2_USE_OFFSET_LIMIT). */
 pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_error *err,
                                    const char *what);

@@ -214,6 +214,17 @@ uint64_t fw__fnv1a64(const void *data, size_t n, uint64_t seed) {
   return h;
 }
 
+void fw__join(char *out, size_t cap, const char *const *parts, size_t nparts) {
+  size_t at = 0;
+  for (size_t i = 0; i < nparts; i++) {
+    size_t n = parts[i] ? strlen(parts[i]) : 0;
+    if (n > cap - 1 - at) n = cap - 1 - at;
+    if (n) memcpy(out + at, parts[i], n);
+    at += n;
+  }
+  out[at] = '\0';
+}
+
 size_t fw__find(const char *s, size_t n, const char *needle, size_t m) {
   if (m == 0) return 0;
   const char *p = s, *end = s + n;
