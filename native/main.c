@@ -24,6 +24,12 @@ static void usage(FILE *out) {
         "Run 'forewarn <command> --help' for a command's options.\n"
         "Example: forewarn classify --ir examples/shop/ir.json examples/errors/post_customers_unique.txt\n"
         "\n"
+        "Neo4j store (--store neo4j+http://HOST:PORT): NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE;\n"
+        "an unreachable server, 5xx and Neo.TransientError answers are retried FOREWARN_NEO4J_RETRIES\n"
+        "times (3), FOREWARN_NEO4J_BACKOFF_MS apart (250, doubled after each retry up to 5000);\n"
+        "FOREWARN_NEO4J_TIMEOUT_MS (60000) per attempt. e.g. riding out a restart of about a minute:\n"
+        "  FOREWARN_NEO4J_RETRIES=15 FOREWARN_NEO4J_BACKOFF_MS=500 forewarn ingest --store neo4j+http://...\n"
+        "\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage error or bad input\n",
         out);
 }

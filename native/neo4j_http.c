@@ -2,21 +2,34 @@
 #include "neo4j_http.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The longest wait between two attempts, unless FOREWARN_NEO4J_BACKOFF_MS asks for more. */
+#define BACKOFF_CAP_MS 5000L
 
 bool neo4j_store_spec(const char *spec) {
   return spec && (strcmp(spec, "neo4j") == 0 || strncmp(spec, "neo4j+http://", 13) == 0 ||
                   strncmp(spec, "neo4j+https://", 14) == 0);
 }
 
-static long env_long(const char *name, long fallback) {
+/* A transport setting from the environment: unset or empty keeps the default; anything but a
+ * decimal integer in [0, max] is a usage error (a typo must not silently mean "no retries"). */
+static bool env_long(const char *name, long fallback, long max, long *out) {
   const char *v = getenv(name);
-  if (!v || !*v) return fallback;
+  *out = fallback;
+  if (!v || !*v) return true;
   char *end;
+  errno = 0;
   long n = strtol(v, &end, 10);
-  return *end || n < 0 ? fallback : n;
+  if (*v < '0' || *v > '9' || *end || errno || n > max) {
+    fprintf(stderr, "forewarn: %s must be an integer from 0 to %ld, not '%s'\n", name, max, v);
+    return false;
+  }
+  *out = n;
+  return true;
 }
 
 int neo4j_conn_init(const char *spec, neo4j_conn *c) {
@@ -50,9 +63,13 @@ int neo4j_conn_init(const char *spec, neo4j_conn *c) {
   if (pass) snprintf(c->pass, sizeof c->pass, "%s", pass);
   if (!c->user[0]) snprintf(c->user, sizeof c->user, "neo4j");
   snprintf(c->db, sizeof c->db, "%s", db && *db ? db : "neo4j");
-  c->connect_ms = env_long("FOREWARN_NEO4J_CONNECT_TIMEOUT_MS", 5000);
-  c->total_ms = env_long("FOREWARN_NEO4J_TIMEOUT_MS", 60000);
-  c->retries = (int)env_long("FOREWARN_NEO4J_RETRIES", 3);
+  long retries;
+  if (!env_long("FOREWARN_NEO4J_CONNECT_TIMEOUT_MS", 5000, 86400000L, &c->connect_ms) ||
+      !env_long("FOREWARN_NEO4J_TIMEOUT_MS", 60000, 86400000L, &c->total_ms) ||
+      !env_long("FOREWARN_NEO4J_RETRIES", 3, 1000, &retries) ||
+      !env_long("FOREWARN_NEO4J_BACKOFF_MS", 250, 600000L, &c->backoff_ms))
+    return EXIT_USAGE;
+  c->retries = (int)retries;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c->curl = curl_easy_init())) {
     fprintf(stderr, "forewarn: libcurl could not be initialised\n");
     return EXIT_RUNTIME;
@@ -139,7 +156,7 @@ fw_status neo4j_request(neo4j_conn *c, const char *body, char **parsed, fw_error
   headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Accept: application/json");
   char curl_msg[CURL_ERROR_SIZE];
-  long backoff = 250;
+  long backoff = c->backoff_ms;
   fw_status st = FW_ERR_NEO4J;
   for (int attempt = 0;; attempt++) {
     sink s = {0};
@@ -180,7 +197,9 @@ fw_status neo4j_request(neo4j_conn *c, const char *body, char **parsed, fw_error
     fw_free(*parsed);
     *parsed = NULL;
     sleep_ms(backoff);
-    backoff *= 2;
+    /* doubled up to BACKOFF_CAP_MS: many retries ride out a restart without minutes-long waits */
+    if (backoff < BACKOFF_CAP_MS)
+      backoff = backoff * 2 < BACKOFF_CAP_MS ? backoff * 2 : BACKOFF_CAP_MS;
   }
   curl_slist_free_all(headers);
   return st;

@@ -16,6 +16,7 @@ typedef struct neo4j_conn {
   char db[128];
   long connect_ms, total_ms;
   int retries;       /* attempts after the first */
+  long backoff_ms;   /* the wait before the first retry, doubled after each (up to 5 s) */
   unsigned long requests; /* HTTP requests sent (benchmarks, FOREWARN_NEO4J_STATS) */
   void *curl;
 } neo4j_conn;
@@ -25,8 +26,9 @@ typedef struct neo4j_conn {
 bool neo4j_store_spec(const char *spec);
 
 /* Configure from the spec and NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE
- * (FOREWARN_NEO4J_TIMEOUT_MS, FOREWARN_NEO4J_RETRIES tune the transport). Prints what is wrong
- * and returns an exit code. */
+ * (FOREWARN_NEO4J_CONNECT_TIMEOUT_MS, FOREWARN_NEO4J_TIMEOUT_MS, FOREWARN_NEO4J_RETRIES,
+ * FOREWARN_NEO4J_BACKOFF_MS tune the transport; a value that is not an integer in range is a
+ * usage error). Prints what is wrong and returns an exit code. */
 int neo4j_conn_init(const char *spec, neo4j_conn *c);
 
 void neo4j_conn_close(neo4j_conn *c);

@@ -8,11 +8,18 @@
 #                                        Stop it with tests/neo4j/stop.sh STATE_DIR.
 #   tests/neo4j/start.sh --foreground    for a person (npm run neo4j): prints the NEO4J_* settings,
 #                                        runs until Ctrl-C, then deletes its data.
+# The database files are thrown away when the server stops, unless FOREWARN_NEO4J_DATA names a
+# folder to keep them in.
 #
 # Environment (all optional):
 #   FOREWARN_NEO4J_PASSWORD   the password for user neo4j (at least 8 characters; default: random)
 #   FOREWARN_NEO4J_PORT       HTTP port (default 0: any free port, chosen by the server itself;
 #                             --foreground: 7474 when free)
+#   FOREWARN_NEO4J_DATA       keep the database files (databases, transaction logs, users) in this
+#                             folder, outside STATE_DIR, across stops and starts: a later start with
+#                             the same folder resumes them. Give the same FOREWARN_NEO4J_PASSWORD each
+#                             time (it is set on the first start only) and FOREWARN_NEO4J_PORT for the
+#                             same URL; delete the folder yourself. Default: no folder, data thrown away
 #   FOREWARN_NEO4J_TIMEOUT    seconds to wait for READY after the build (default 180)
 #   FOREWARN_NEO4J_WATCH_PID  the server stops by itself when this process ends (the test runner)
 #   FOREWARN_NEO4J_JAVA_OPTS  extra JVM options, after the defaults -Xmx1g -XX:TieredStopAtLevel=1 (C1
@@ -99,10 +106,27 @@ if [[ -n "${FOREWARN_NEO4J_JAVA_OPTS:-}" ]]; then java_opts+=(${FOREWARN_NEO4J_J
 classpath="$target/classes:$(cat "$target/classpath.txt")"
 launcher=(java "${java_opts[@]}" -cp "$classpath" dev.forewarn.neo4j.Launcher --port "$port")
 if [[ -n "${FOREWARN_NEO4J_WATCH_PID:-}" ]]; then launcher+=(--watch-pid "$FOREWARN_NEO4J_WATCH_PID"); fi
+data=""
+if [[ -n "${FOREWARN_NEO4J_DATA:-}" ]]; then
+  data="$(realpath -m -- "$FOREWARN_NEO4J_DATA")"
+  # stop.sh deletes what is in STATE_DIR: kept data must live elsewhere
+  if [[ -n "$state" ]]; then
+    state_abs="$(realpath -m -- "$state")"
+    if [[ "$data" == "$state_abs" || "$data" == "$state_abs"/* ]]; then
+      echo "start.sh: FOREWARN_NEO4J_DATA must be outside STATE_DIR ($state_abs), which stop.sh deletes" >&2
+      exit 2
+    fi
+  fi
+  launcher+=(--data "$data")
+fi
 
 if (( foreground )); then
   state="$(mktemp -d "${TMPDIR:-/tmp}/forewarn-neo4j.XXXXXX")"
-  echo "Starting Neo4j 5.26 Community (data in $state, deleted when it stops) ..."
+  if [[ -n "$data" ]]; then
+    echo "Starting Neo4j 5.26 Community (data kept in $data) ..."
+  else
+    echo "Starting Neo4j 5.26 Community (data in $state, deleted when it stops) ..."
+  fi
   rc=0
   "${launcher[@]}" --dir "$state/data" --print-env || rc=$?
   rm -rf "$state"
@@ -151,3 +175,4 @@ EOF
 echo "FOREWARN_NEO4J_STATE=$state"
 echo "NEO4J_URI=$uri"
 echo "start.sh: ready in $(( $(date +%s) - t0 )) s (pid $pid); settings in $state/env; stop with $here/stop.sh $state" >&2
+if [[ -n "$data" ]]; then echo "start.sh: database files kept in $data" >&2; fi

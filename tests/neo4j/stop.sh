@@ -2,6 +2,9 @@
 # Stop a Neo4j started by tests/neo4j/start.sh STATE_DIR and delete its state dir.
 #   tests/neo4j/stop.sh STATE_DIR
 # SIGTERM (the launcher closes Neo4j, which deletes its data), up to 30 s, then SIGKILL.
+# A server started with FOREWARN_NEO4J_DATA=DIR keeps its database files in DIR (outside
+# STATE_DIR): they are left there for the next start.sh with the same DIR; delete DIR yourself.
+# STATE_DIR may also be that of a server that was killed (SIGKILL): what it left is deleted.
 set -euo pipefail
 state="${1:?usage: stop.sh STATE_DIR}"
 [[ -d "$state" ]] || exit 0

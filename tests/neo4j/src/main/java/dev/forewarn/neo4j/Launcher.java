@@ -22,6 +22,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilder;
 import org.neo4j.harness.Neo4jBuilders;
 import org.neo4j.server.configuration.ConfigurableServerModules;
 import org.neo4j.server.configuration.ServerSettings;
@@ -31,11 +32,19 @@ import org.neo4j.server.configuration.ServerSettings;
  * is the same server code with its HTTP connector and Query API), with authentication ON, on
  * 127.0.0.1. Prints one line "READY &lt;http url&gt;" once the Query API answers an authenticated
  * {@code RETURN 1}; stops cleanly on SIGTERM/SIGINT, on stdin EOF (--stop-on-stdin-eof) or when a
- * watched process ends (--watch-pid). The harness deletes its data folder on close.
+ * watched process ends (--watch-pid). The harness deletes its folder under --dir on close.
+ *
+ * <p>By default the database files live in that folder too, so they go with it. With --data DATA
+ * they live in DATA instead (Neo4j's server.directories.data: databases, transaction logs, the
+ * system database with the users), which the harness never deletes: a later start with the same
+ * --data (and the same password) resumes the same databases, e.g. to test a client across a
+ * server restart. The initial password is only changed on a fresh DATA; on kept data the password
+ * must be the one it was created with.
  *
  * <pre>
  * FOREWARN_NEO4J_PASSWORD=... java [JVM flags] -cp ... dev.forewarn.neo4j.Launcher
- *     --dir DIR [--port N (0: any free port)] [--watch-pid PID] [--stop-on-stdin-eof] [--print-env]
+ *     --dir DIR [--data DATA] [--port N (0: any free port)] [--watch-pid PID] [--stop-on-stdin-eof]
+ *     [--print-env]
  * </pre>
  */
 public final class Launcher {
@@ -48,6 +57,7 @@ public final class Launcher {
 
     public static void main(String[] args) throws Exception {
         Path dir = null;
+        Path data = null;
         int port = 0;
         long watchPid = -1;
         boolean stopOnStdinEof = false;
@@ -55,6 +65,7 @@ public final class Launcher {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--data" -> data = Path.of(args[++i]).toAbsolutePath();
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--watch-pid" -> watchPid = Long.parseLong(args[++i]);
                 case "--stop-on-stdin-eof" -> stopOnStdinEof = true;
@@ -68,9 +79,16 @@ public final class Launcher {
             fail("set FOREWARN_NEO4J_PASSWORD to a password of at least 8 characters");
         }
         Files.createDirectories(dir);
+        // kept data: the system database already holds the changed password
+        boolean kept = data != null && Files.isDirectory(data.resolve("databases"));
+        if (data != null) Files.createDirectories(data);
 
         long t0 = System.nanoTime();
-        Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(dir)
+        Neo4jBuilder builder = Neo4jBuilders.newInProcessBuilder(dir);
+        // (the harness points neo4j_home at its random folder, deleted on close; the data
+        // directory is home/data unless set)
+        if (data != null) builder.withConfig(GraphDatabaseSettings.data_directory, data);
+        Neo4j neo4j = builder
                 .withConfig(GraphDatabaseSettings.auth_enabled, true)
                 .withConfig(HttpConnector.enabled, true)
                 .withConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -100,10 +118,14 @@ public final class Launcher {
 
         String base = "http://127.0.0.1:" + neo4j.httpURI().getPort();
         try {
-            setPassword(base, password);
+            if (!kept) setPassword(base, password);
             checkQueryApi(base, password);
         } catch (Exception e) {
             System.err.println("forewarn-neo4j: the Query API did not answer as expected: " + e.getMessage());
+            if (kept) {
+                System.err.println("forewarn-neo4j: the database files in " + data + " were kept from an earlier"
+                        + " start: FOREWARN_NEO4J_PASSWORD must be the password they were created with");
+            }
             System.exit(1);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -111,7 +133,8 @@ public final class Launcher {
                 + " pid=" + ProcessHandle.current().pid());
         if (printEnv) {
             System.out.println();
-            System.out.println("Neo4j 5.26 Community is running (Ctrl-C stops it and deletes its data). Use:");
+            System.out.println("Neo4j 5.26 Community is running (Ctrl-C stops it and "
+                    + (data != null ? "keeps its data in " + data : "deletes its data") + "). Use:");
             System.out.println("  export NEO4J_URI=" + base);
             System.out.println("  export NEO4J_USERNAME=" + USER);
             System.out.println("  export NEO4J_PASSWORD=" + password);
