@@ -443,11 +443,11 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   fw_buf_init(&tpl);
   fw_buf_init(&re);
   size_t mlen = strlen(c->message);
-  bool full = memchr(c->message, '@', mlen) || fw__find(c->message, mlen, ":/", 2) != (size_t)-1 ||
-              fw__find(c->message, mlen, ":\\", 2) != (size_t)-1;
-  st = fw__normalize(full ? rules->normalizer : rules->normalizer_lite, cl->md, cl->mctx,
-                     c->message, mlen, &tpl,
-                     &re);
+  /* room for the usual sizes at once, instead of doubling from 64 bytes */
+  fw_buf_reserve(&tpl, mlen + 64);
+  fw_buf_reserve(&re, 2 * mlen + 256);
+  st = fw__normalize(rules->normalizer, rules->normalizer_lite, cl->md, cl->mctx, c->message, mlen,
+                     &tpl, &re);
   c->message_template = fw_buf_take(&tpl);
   c->message_pattern = fw_buf_take(&re);
   if (st == FW_ERR_RULE_LIMIT) return fw__fail(err, st, "normalizer exceeded its match limit");

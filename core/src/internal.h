@@ -41,6 +41,8 @@ typedef struct fw_buf {
 void fw_buf_init(fw_buf *b);
 void fw_buf_free(fw_buf *b);
 void fw_buf_reset(fw_buf *b);
+/* Room for extra more bytes (and the NUL); false once allocation failed. */
+bool fw_buf_reserve(fw_buf *b, size_t extra);
 void fw_buf_append(fw_buf *b, const char *s, size_t n);
 void fw_buf_puts(fw_buf *b, const char *s);
 void fw__buf_putc_slow(fw_buf *b, char c);

@@ -69,7 +69,17 @@ static void append_literal(fw_buf *tpl, fw_buf *re, const char *s, size_t n, boo
   }
 }
 
-fw_status fw__normalize(const pcre2_code *normalizer, pcre2_match_data *md,
+/* Up to where the full masks are needed: the last '@', ":/" or ":\\" of s[0,n) (the email, URL
+ * and drive-letter masks cannot match past it); (size_t)-1 when there is none. */
+static size_t last_special(const char *s, size_t n) {
+  for (size_t i = n; i-- > 0;) {
+    if (s[i] == '@') return i;
+    if (s[i] == ':' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '\\')) return i;
+  }
+  return (size_t)-1;
+}
+
+fw_status fw__normalize(const pcre2_code *full, const pcre2_code *lite, pcre2_match_data *md,
                         pcre2_match_context *mctx, const char *s, size_t n, fw_buf *tpl,
                         fw_buf *re) {
   /* leading/trailing whitespace never distinguishes two errors */
@@ -83,10 +93,12 @@ fw_status fw__normalize(const pcre2_code *normalizer, pcre2_match_data *md,
   }
   n = fw__utf8_floor(s, cut < n ? cut : n);
   if (re) fw_buf_putc(re, '^');
-  size_t at = 0;
+  size_t at = 0, special = lite ? last_special(s, n) : 0;
   bool in_space = false;
   while (at < n) {
-    int rc = fw__regex_match(normalizer, s, n, at, md, mctx);
+    /* each match starts at or after `at`: past the last special the lite masks find the same */
+    bool need_full = !lite || (special != (size_t)-1 && at <= special);
+    int rc = fw__regex_match(need_full ? full : lite, s, n, at, md, mctx);
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) return FW_ERR_RULE_LIMIT;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -117,7 +129,7 @@ fw_status fw_normalize_message(const char *message, size_t len, char **out, fw_e
   pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
   fw_buf tpl;
   fw_buf_init(&tpl);
-  fw_status st = md ? fw__normalize(re, md, NULL, message, len, &tpl, NULL) : FW_ERR_NOMEM;
+  fw_status st = md ? fw__normalize(re, NULL, md, NULL, message, len, &tpl, NULL) : FW_ERR_NOMEM;
   pcre2_match_data_free(md);
   pcre2_code_free(re);
   if (st != FW_OK) {

@@ -113,7 +113,7 @@ void fw_buf_reset(fw_buf *b) {
   if (b->data) b->data[0] = '\0';
 }
 
-static bool buf_reserve(fw_buf *b, size_t extra) {
+bool fw_buf_reserve(fw_buf *b, size_t extra) {
   if (b->failed) return false;
   if (b->len + extra + 1 <= b->cap) return true;
   size_t cap = b->cap ? b->cap : 64;
@@ -125,11 +125,12 @@ static bool buf_reserve(fw_buf *b, size_t extra) {
   }
   b->data = d;
   b->cap = cap;
+  d[b->len] = '\0'; /* a fresh buffer is the empty string already */
   return true;
 }
 
 void fw_buf_append(fw_buf *b, const char *s, size_t n) {
-  if (!buf_reserve(b, n)) return;
+  if (!fw_buf_reserve(b, n)) return;
   if (n) memcpy(b->data + b->len, s, n);
   b->len += n;
   b->data[b->len] = '\0';
@@ -142,7 +143,7 @@ void fw_buf_printf(fw_buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n < 0 || !buf_reserve(b, (size_t)n)) return;
+  if (n < 0 || !fw_buf_reserve(b, (size_t)n)) return;
   va_start(ap, fmt);
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);

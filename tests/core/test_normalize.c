@@ -27,7 +27,7 @@ static void pattern_matches(const char *msg) {
   fw_buf t, r;
   fw_buf_init(&t);
   fw_buf_init(&r);
-  CHECK(fw__normalize(fixture_rules->normalizer, fixture_cl->md, fixture_cl->mctx, msg, strlen(msg), &t, &r) == FW_OK);
+  CHECK(fw__normalize(fixture_rules->normalizer, NULL, fixture_cl->md, fixture_cl->mctx, msg, strlen(msg), &t, &r) == FW_OK);
   fw_error err;
   pcre2_code *re = fw__regex_compile(r.data, &err, "pattern");
   CHECK(re != NULL);
@@ -41,8 +41,32 @@ static void pattern_matches(const char *msg) {
   fw_buf_free(&r);
 }
 
+/* The lite masks, used past the last '@', ":/" and ":\\", give the full masks' template and
+ * regex. */
+static void lite_same(const char *msg) {
+  fw_buf t[2], r[2];
+  for (int i = 0; i < 2; i++) {
+    fw_buf_init(&t[i]);
+    fw_buf_init(&r[i]);
+    CHECK(fw__normalize(fixture_rules->normalizer, i ? fixture_rules->normalizer_lite : NULL,
+                        fixture_cl->md, fixture_cl->mctx, msg, strlen(msg), &t[i], &r[i]) == FW_OK);
+  }
+  CHECK_STR(t[1].data ? t[1].data : "", t[0].data ? t[0].data : "");
+  CHECK_STR(r[1].data ? r[1].data : "", r[0].data ? r[0].data : "");
+  for (int i = 0; i < 2; i++) {
+    fw_buf_free(&t[i]);
+    fw_buf_free(&r[i]);
+  }
+}
+
 int main(void) {
   fixture_init();
+  lite_same("see http://x.com/a then a:'b', port:5432 and `t` 0x1f");
+  lite_same("C:\\Users\\me\\f.txt then 'x' 12 and D:/tmp/a/b, -3.5e7");
+  lite_same("mail a@b.cd, 0xff, path /a/b/c, \"dq\" 2024-01-02T03:04:05Z 10.0.0.1");
+  lite_same("x@y then e:/a/b and 9700ef87-d793-4ec4-bbe6-7a1736b14dba deadbeefcafe1234 :/ :\\");
+  lite_same("no specials at all: 'a' \"b\" c:5 d:'e' 12:34:56");
+  lite_same("");
   template_is("null value in column \"name\" of relation \"products\" violates not-null constraint",
               "null value in column <str> of relation <str> violates not-null constraint");
   template_is("(1062, \"Duplicate entry 'x@y.z' for key 'email'\")",
