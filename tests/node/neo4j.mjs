@@ -2,7 +2,7 @@
 // skipped, starting a server into a state folder (its data thrown away, or kept in a folder for a
 // restart), reading its NEO4J_* settings, querying it, stopping or killing it.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './helpers.mjs';
 
@@ -76,4 +76,18 @@ export async function neo4jQuery(env, statement, parameters = {}) {
   const body = await res.json();
   if (body.errors?.length) throw new Error(`${statement}: ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+// Stops the server of `state` and removes `work` (the folder holding it) once, whoever asks
+// first: after(), or the process exiting mid-test (the server also watches this process).
+export function neo4jTeardown(state, work) {
+  let done = false;
+  const stop = () => {
+    if (done) return;
+    done = true;
+    stopNeo4j(state);
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  return stop;
 }

@@ -9,12 +9,12 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root } from './helpers.mjs';
-import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
+import { neo4jEnv, neo4jSkipReason, neo4jTeardown, startNeo4j } from './neo4j.mjs';
 
 
 
@@ -27,16 +27,7 @@ else describe(title, () => {
   const state = path.join(mkdtempSync(path.join(tmpdir(), 'fw-neo4j-')), 'server');
   const password = `fw-${randomBytes(12).toString('hex')}`;
   let uri = '';
-  let stopped = false;
-
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    stopNeo4j(state);
-    rmSync(path.dirname(state), { recursive: true, force: true });
-  };
-  // Even if the runner is torn down mid-test; the server also watches this process (--watch-pid).
-  process.on('exit', stop);
+  const stop = neo4jTeardown(state, path.dirname(state));
 
   before(async () => {
     const t0 = Date.now();

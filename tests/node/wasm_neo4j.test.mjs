@@ -10,12 +10,12 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deadPort, root, run } from './helpers.mjs';
-import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
+import { neo4jEnv, neo4jSkipReason, neo4jTeardown, startNeo4j } from './neo4j.mjs';
 
 const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
 
@@ -70,15 +70,7 @@ else describe(title, () => {
   const password = `fw-${randomBytes(12).toString('hex')}`;
   let env = {};
   let fw, store, ForewarnError;
-  let stopped = false;
-
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    stopNeo4j(state);
-    rmSync(work, { recursive: true, force: true });
-  };
-  process.on('exit', stop);
+  const stop = neo4jTeardown(state, work);
 
   before(async () => {
     const started = startNeo4j(state, password);

@@ -5,12 +5,12 @@
 // password never shows up in the page's URL, storage, text, console or any request URL.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deadPort, root, run } from './helpers.mjs';
-import { neo4jEnv, neo4jSkipReason, startNeo4j, stopNeo4j } from './neo4j.mjs';
+import { neo4jEnv, neo4jSkipReason, neo4jTeardown, startNeo4j } from './neo4j.mjs';
 import { artifacts, buildWeb, launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
 
 const skip = (await webSkipReason()) || neo4jSkipReason();
@@ -22,14 +22,7 @@ describe('web page with a Neo4j store', { skip }, () => {
   const password = `pw-${randomBytes(9).toString('hex')}`;
   let env, server, browser, page;
   const requests = [];
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    stopNeo4j(state);
-    rmSync(work, { recursive: true, force: true });
-  };
-  process.on('exit', stop);
+  const stop = neo4jTeardown(state, work);
 
   const cli = (args) => {
     const r = run(args, { env: { NEO4J_URI: env.NEO4J_URI, NEO4J_USERNAME: 'neo4j', NEO4J_PASSWORD: password, NEO4J_DATABASE: 'neo4j', FOREWARN_STORE: '' } });
