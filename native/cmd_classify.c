@@ -130,12 +130,23 @@ static int classify_one(fw_classifier *cl, const classify_args *a, fw_classify_o
 #define CHUNK_LINES 4096
 
 typedef struct line_slot {
-  char *text; /* the line (owned) */
+  char *text; /* the line, NUL-terminated in its chunk's line_buf */
+  size_t at;  /* where in it (the buffer may move while the chunk is read) */
   size_t len, lineno;
   char *out; /* the output JSON line */
   fw_status status;
   char message[512];
 } line_slot;
+
+/* The bytes of a chunk's lines, read in large blocks rather than copied line by line; the slots
+ * point into it. A line cut by the end of what was read moves to the front of the next chunk's
+ * buffer (while the workers read this chunk's lines, which end before it). */
+typedef struct line_buf {
+  char *data;
+  size_t cap;
+  size_t used; /* the chunk's lines */
+  size_t end;  /* bytes read; [used, end) begins the next line */
+} line_buf;
 
 typedef struct worker {
   pthread_t thread;
@@ -169,30 +180,61 @@ static int default_threads(void) {
   return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-/* Read up to CHUNK_LINES non-blank lines into slots; how many. */
-static size_t read_chunk(FILE *in, line_slot *slots, char **line, size_t *cap, size_t *lineno,
+/* Room for more bytes (and a NUL) after b->end: twice the size. Offsets into it stay valid. */
+static bool grow(line_buf *b) {
+  size_t cap = b->cap ? b->cap * 2 : 1 << 20;
+  char *d = realloc(b->data, cap);
+  if (!d) return false;
+  b->data = d;
+  b->cap = cap;
+  return true;
+}
+
+/* Read up to CHUNK_LINES non-blank lines into slots and b, starting with the cut line prev left;
+ * how many. */
+static size_t read_chunk(FILE *in, line_slot *slots, line_buf *b, line_buf *prev, size_t *lineno,
                          bool *eof, bool *nomem) {
-  size_t n = 0;
-  ssize_t got = 0;
-  while (n < CHUNK_LINES && (got = getline(line, cap, in)) != -1) {
-    (*lineno)++;
-    size_t len = (size_t)got;
-    while (len && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r')) len--;
-    bool blank = true;
-    for (size_t i = 0; i < len && blank; i++) blank = (*line)[i] == ' ' || (*line)[i] == '\t';
-    if (blank) continue;
-    slots[n].text = malloc(len + 1);
-    if (!slots[n].text) {
+  size_t carry = prev->end - prev->used;
+  while (b->cap < carry + 1) {
+    if (!grow(b)) {
       *nomem = true;
-      break;
+      return 0;
     }
-    memcpy(slots[n].text, *line, len);
-    slots[n].text[len] = '\0';
+  }
+  if (carry) memcpy(b->data, prev->data + prev->used, carry);
+  prev->end = prev->used;
+  b->end = carry;
+  size_t n = 0, at = 0;
+  while (n < CHUNK_LINES) {
+    char *nl = memchr(b->data + at, '\n', b->end - at);
+    if (!nl && !*eof) { /* more bytes: into the room left, or a larger buffer */
+      if (b->end + 1 >= b->cap && !grow(b)) {
+        *nomem = true;
+        break;
+      }
+      size_t got = fread(b->data + b->end, 1, b->cap - b->end - 1, in);
+      if (got == 0) *eof = true; /* end of input or a read error (ferror says which) */
+      b->end += got;
+      continue;
+    }
+    if (!nl && at == b->end) break;
+    size_t stop = nl ? (size_t)(nl - b->data) : b->end; /* the last line may lack its '\n' */
+    (*lineno)++;
+    size_t len = stop - at;
+    char *line = b->data + at;
+    at = nl ? stop + 1 : stop;
+    while (len && line[len - 1] == '\r') len--;
+    bool blank = true;
+    for (size_t i = 0; i < len && blank; i++) blank = line[i] == ' ' || line[i] == '\t';
+    if (blank) continue;
+    line[len] = '\0'; /* over its '\r' or '\n', or the spare byte after the input */
+    slots[n].at = (size_t)(line - b->data);
     slots[n].len = len;
     slots[n].lineno = *lineno;
     n++;
   }
-  if (got == -1) *eof = true;
+  b->used = at;
+  for (size_t i = 0; i < n; i++) slots[i].text = b->data + slots[i].at;
   return n;
 }
 
@@ -210,8 +252,8 @@ static void flush_chunk(line_slot *slots, size_t n, size_t *bad, size_t *failed)
       if (cli_exit_for(s->status) == EXIT_USAGE) (*bad)++;
       else (*failed)++;
     }
-    free(s->text);
-    memset(s, 0, sizeof *s);
+    s->out = NULL;
+    s->status = FW_OK;
   }
 }
 
@@ -240,11 +282,12 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
   }
   static char outbuf[1 << 20];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-  char *line = NULL;
-  size_t cap = 0, lineno = 0, bad = 0, failed = 0, count[2] = {0, 0};
+  line_buf bufs[2] = {{NULL, 0, 0, 0}, {NULL, 0, 0, 0}};
+  size_t lineno = 0, bad = 0, failed = 0, count[2] = {0, 0};
   bool eof = false, nomem = false;
   int cur = 0;
-  if (rc == EXIT_OK) count[cur] = read_chunk(in, chunks[cur], &line, &cap, &lineno, &eof, &nomem);
+  if (rc == EXIT_OK)
+    count[cur] = read_chunk(in, chunks[cur], &bufs[cur], &bufs[1 - cur], &lineno, &eof, &nomem);
   while (rc == EXIT_OK && !nomem && count[cur] > 0) {
     size_t n = count[cur];
     int other = 1 - cur;
@@ -260,7 +303,7 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
     }
     /* the previous chunk out, the next one in, then a share of this one */
     flush_chunk(chunks[other], count[other], &bad, &failed);
-    count[other] = eof ? 0 : read_chunk(in, chunks[other], &line, &cap, &lineno, &eof, &nomem);
+    count[other] = read_chunk(in, chunks[other], &bufs[other], &bufs[cur], &lineno, &eof, &nomem);
     work(&workers[0]);
     for (int t = 1; t < active; t++) {
       if (started[t]) pthread_join(workers[t].thread, NULL);
@@ -271,10 +314,9 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
   flush_chunk(chunks[1 - cur], count[1 - cur], &bad, &failed);
   if (nomem) rc = EXIT_RUNTIME;
   for (int k = 0; k < 2; k++) {
-    for (size_t i = 0; chunks[k] && i < CHUNK_LINES; i++) free(chunks[k][i].text);
     free(chunks[k]);
+    free(bufs[k].data);
   }
-  free(line);
   for (int t = 0; t < ready; t++) fw_classifier_free(workers[t].cl);
   bool read_error = ferror(in);
   if (in != stdin) fclose(in);
