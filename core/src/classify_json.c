@@ -45,7 +45,7 @@ static void snippet(cJSON *o, const char *key, const fw_classification *c, const
 cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
                               const char *pattern_id, const char *now, fw_buf *snippets) {
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
-  size_t unknown = fw__category_find(rules, "unknown");
+  size_t unknown = cat ? (size_t)-1 : fw__category_find(rules, "unknown"); /* only then */
   if (!cat && unknown != (size_t)-1) cat = &rules->categories[unknown];
   bool borrow = snippets != NULL;
   void (*c_str)(cJSON *, const char *, const char *) = borrow ? fw__json_ref : fw__json_str;
