@@ -35,30 +35,6 @@ static bool is_hint_name(const char *name) {
   return false;
 }
 
-pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what) {
-  return fw__regex_compile_with(pattern, 0, err, what);
-}
-
-pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_error *err,
-                                   const char *what) {
-  int code;
-  PCRE2_SIZE offset;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_DUPNAMES | PCRE2_NO_UTF_CHECK | options, &code,
-                                 &offset, NULL);
-  if (!re) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    fw__fail(err, FW_ERR_RULE_COMPILE, "%s: regex does not compile at offset %zu: %s", what,
-             (size_t)offset, (const char *)msg);
-    fw__set_rule(err, what);
-    return NULL;
-  }
-  /* JIT is an optimisation: unavailable in WASM, and a pattern JIT refuses still runs. */
-  (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-  return re;
-}
-
 /* Every named group must be a context key or a hint, so a typo in a user pack is an error
  * instead of a silently empty context. */
 static fw_status check_group_names(pcre2_code *re, const char *rule_id, fw_error *err) {
