@@ -2,8 +2,12 @@
 #include "store_neo4j.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One request: build, send, parse. */
 /* (body is passed by address: it is read after the builder, an argument beside it, ran) */
@@ -70,17 +74,45 @@ static fw_status n_get(void *self, const char *id, char **out, fw_error *err) {
   return st;
 }
 
+/* This ingest's token (fw_cypher_apply()): 16 bytes from /dev/urandom as 32 hex digits. */
+static fw_status ingest_token(char tok[33], fw_error *err) {
+  unsigned char b[16];
+  size_t got = 0;
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  while (fd >= 0 && got < sizeof b) {
+    ssize_t n = read(fd, b + got, sizeof b - got);
+    if (n > 0) got += (size_t)n;
+    else if (n == 0 || errno != EINTR) break;
+  }
+  int why = errno;
+  if (fd >= 0) close(fd);
+  if (got < sizeof b) {
+    memset(err, 0, sizeof *err);
+    err->code = FW_ERR_ARG;
+    snprintf(err->message, sizeof err->message, "no random source for the ingest token: /dev/urandom: %s",
+             got ? "short read" : strerror(why));
+    return FW_ERR_ARG;
+  }
+  for (size_t i = 0; i < sizeof b; i++) snprintf(tok + 2 * i, 3, "%02x", b[i]);
+  return FW_OK;
+}
+
 static fw_status n_apply(void *self, const char *cs, size_t len, char **out, fw_error *err) {
   neo4j_store *s = self;
   *out = NULL;
-  char *body = NULL, *parsed = NULL;
+  char *body = NULL, *parsed = NULL, tok[33];
+  /* one token per ingest: neo4j_request() retries the same body, and the write sent again after
+   * a migration carries it too, so an attempt that finds the run committed by an earlier one
+   * whose answer was lost reports that attempt's result, not "already ingested" */
+  fw_status st = ingest_token(tok, err);
+  if (st != FW_OK) return st;
   /* one request: the write checks the schema itself; only when it is missing (a new database:
    * nothing was written) is the schema applied and the write sent again */
-  fw_status st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+  st = exchange(s, fw_cypher_apply(cs, len, tok, &body, err), &body, &parsed, err);
   if (st != FW_OK && fw_neo4j_schema_missing(err) && !s->schema_ready) {
     long long added;
     st = neo4j_store_migrate(s, &added, err);
-    if (st == FW_OK) st = exchange(s, fw_cypher_apply(cs, len, &body, err), &body, &parsed, err);
+    if (st == FW_OK) st = exchange(s, fw_cypher_apply(cs, len, tok, &body, err), &body, &parsed, err);
   }
   if (st == FW_OK) st = fw_cypher_apply_result(cs, len, parsed, strlen(parsed), out, err);
   fw_free(parsed);

@@ -242,9 +242,15 @@ export interface Neo4jStore {
   readonly requests: number;
   /** Apply the schema (idempotent): statements sent, constraints and indexes added. */
   migrate(): Promise<{ statements: number; added: number }>;
-  /** Apply a change set from fw.changeset() (the schema is checked before the first write). */
+  /**
+   * Apply a change set from fw.changeset() (the schema is checked before the first write). Each
+   * call draws an ingest token (crypto.getRandomValues) that its retries share: when an attempt
+   * committed but its answer was lost, the retry reports that attempt's result (already_ingested
+   * false, the same numbers); a separate call for a run_id already stored reports
+   * already_ingested true with every number 0.
+   */
   apply(changeset: JsonDocument): Promise<FeedbackProcessingResult>;
-  /** Collect one smoke run (and the manifest of its prompts, or null) into Neo4j. */
+  /** Collect one smoke run (and the manifest of its prompts, or null) into Neo4j (as apply()). */
   collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     options?: CollectOptions): Promise<FeedbackProcessingResult>;
   stats(): Promise<StoreStats>;

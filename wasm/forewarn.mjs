@@ -100,6 +100,16 @@ function resolveTarget(target) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The token of one Neo4j ingest (fw_cypher_apply): 16 random bytes as 32 hex digits, from the
+// Web Crypto API (browsers, also outside secure contexts; Node >= 20; workerd).
+function ingestToken() {
+  const c = globalThis.crypto;
+  if (!c || typeof c.getRandomValues !== 'function') {
+    throw new ForewarnError('argument', 'Neo4jStore: crypto.getRandomValues is not available for the ingest token');
+  }
+  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 // Base64 of a string's UTF-8 bytes (btoa takes Latin-1 only).
 function base64Utf8(s) {
   let bin = '';
@@ -428,10 +438,14 @@ export class Forewarn {
 
       /** Apply a change set (fw.changeset()) as one request: a run_id applies once. The write
        * checks the schema itself; where it is missing (a new database) the request fails as a
-       * whole, nothing written: the schema is applied and the write sent again. */
+       * whole, nothing written: the schema is applied and the write sent again. The body carries
+       * a token drawn once per call: a retry whose earlier attempt committed before its answer
+       * was lost reports that attempt's result (already_ingested false), another call for the
+       * same run_id reports already_ingested true. */
       async apply(changeset) {
         const cs = asText(changeset);
-        const body = fw.#withStrings([cs], ([c]) => fw.#takeString(x.fw_wasm_cypher_apply(c.ptr, c.len, fw.#err)));
+        const body = fw.#withStrings([cs, ingestToken()], ([c, t]) =>
+          fw.#takeString(x.fw_wasm_cypher_apply(c.ptr, c.len, t.ptr, fw.#err)));
         let parsed;
         try {
           parsed = await this.#send(body);

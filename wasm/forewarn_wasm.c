@@ -191,10 +191,10 @@ char *fw_wasm_cypher_schema_check(fw_error *e) {
   return result(fw_cypher_schema_check(&out, e), out, e);
 }
 
-char *fw_wasm_cypher_apply(const char *changeset, size_t len, fw_error *e) {
+char *fw_wasm_cypher_apply(const char *changeset, size_t len, const char *token, fw_error *e) {
   reset(e);
   char *out = NULL;
-  return result(fw_cypher_apply(changeset, len, &out, e), out, e);
+  return result(fw_cypher_apply(changeset, len, token, &out, e), out, e);
 }
 
 char *fw_wasm_cypher_apply_result(const char *changeset, size_t len, const char *parsed,

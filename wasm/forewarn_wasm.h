@@ -60,7 +60,7 @@ FW_API char *fw_wasm_store_stats(const fw_store *s, fw_error *e);
  * of the answers, for the JS store that sends them with fetch. */
 FW_API char *fw_wasm_cypher_schema(size_t i, fw_error *e);
 FW_API char *fw_wasm_cypher_schema_check(fw_error *e);
-FW_API char *fw_wasm_cypher_apply(const char *changeset, size_t len, fw_error *e);
+FW_API char *fw_wasm_cypher_apply(const char *changeset, size_t len, const char *token, fw_error *e);
 FW_API char *fw_wasm_cypher_apply_result(const char *changeset, size_t len, const char *parsed,
                                          size_t parsed_len, fw_error *e);
 FW_API char *fw_wasm_cypher_dump(int full, fw_error *e);

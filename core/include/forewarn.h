@@ -266,17 +266,33 @@ FW_API fw_status fw_cypher_schema(size_t i, char **out_body, fw_error *err);
  * indexes exist (all of them: n == fw_cypher_schema_count()). Caller frees. */
 FW_API fw_status fw_cypher_schema_check(char **out_body, fw_error *err);
 
+/* Longest ingest token fw_cypher_apply() accepts, in characters. */
+#define FW_INGEST_TOKEN_MAX 64
+
 /* The one request that applies a change set from fw_collect(). It first checks that every
  * constraint and index of the schema exists (db.awaitIndex); when one is missing the request
  * fails as a whole with Neo.ClientError.Schema.IndexNotFound (fw_neo4j_schema_missing()), nothing
- * written: apply the schema and send it again. The run node keyed by run_id is merged first and everything else happens only when this request created it, so re-sending
- * the same run (a retry, a second CI job) changes nothing; counters are incremented inside
- * Neo4j. Caller frees. */
-FW_API fw_status fw_cypher_apply(const char *changeset_json, size_t len, char **out_body,
-                                 fw_error *err);
+ * written: apply the schema and send it again. The run node keyed by run_id is merged first and
+ * everything else happens only when this request created it, so re-sending the same run (a
+ * retry, a second CI job) changes nothing; counters are incremented inside Neo4j.
+ * ingest_token names this ingest: the caller draws it from a random source once per ingest (the
+ * core has none; 32 hex digits of 16 random bytes, as the CLI and forewarn.mjs do) and uses the
+ * same body, or the same token, for every retry and the re-send after a schema migration. It is
+ * 1 to FW_INGEST_TOKEN_MAX printable ASCII characters without spaces (FW_ERR_ARG otherwise), goes
+ * in as a parameter and is kept on the run node (ingest_token, never exported), so a retry whose
+ * earlier attempt committed before its answer was lost is told the run was applied by this
+ * ingest, with that attempt's numbers (fw_cypher_apply_result()), while an ingest with another
+ * token is told it was already ingested. Caller frees. */
+FW_API fw_status fw_cypher_apply(const char *changeset_json, size_t len, const char *ingest_token,
+                                 char **out_body, fw_error *err);
 
 /* The FeedbackProcessingResult (as fw_store_apply() gives it) from the change set and the
- * parsed answer (fw_neo4j_parse()) of its fw_cypher_apply() request. Caller frees. */
+ * parsed answer (fw_neo4j_parse()) of its fw_cypher_apply() request. already_ingested is false
+ * when this ingest applied the run: in this request, or in an earlier attempt of it (same token)
+ * whose answer was lost; the numbers are then that attempt's, read back from the run node, and
+ * unclassifiable_errors the change set's, exactly as the first answer would have said. It is
+ * true, every number 0 and the list empty, when another ingest (another token, or a store
+ * import) stored the run: nothing changed. Caller frees. */
 FW_API fw_status fw_cypher_apply_result(const char *changeset_json, size_t len,
                                         const char *parsed_json, size_t parsed_len,
                                         char **result_json, fw_error *err);
@@ -284,7 +300,8 @@ FW_API fw_status fw_cypher_apply_result(const char *changeset_json, size_t len,
 /* One request that writes the records of a store document (fw_store_load()'s format: patterns,
  * unclassified groups, runs) into Neo4j with their values set, not incremented: sending it again
  * changes nothing. A run new to the database gets the next run sequence numbers in the
- * document's order; one already there keeps its place. The document is checked as
+ * document's order; one already there keeps its place (and loses the token of the ingest that
+ * wrote it: its record is the import's now). The document is checked as
  * fw_store_load() checks it. `store import` sends one per batch of records. Caller frees. */
 FW_API fw_status fw_cypher_import(const char *store_json, size_t len, char **out_body,
                                   fw_error *err);

@@ -42,11 +42,17 @@ static const char *const schema_statements[] = {
 #define NSCHEMA (sizeof schema_statements / sizeof *schema_statements)
 
 /* One run's writes. The run node is merged first under its unique constraint; a random token
- * set only ON CREATE tells whether this request created it (a concurrent request for the same
- * run blocks on the constraint, then matches). Everything else runs only then, so a run applies
- * once. Counter updates read the property in the SET expression itself, for which Neo4j takes
- * the write lock before reading: concurrent runs lose no increment. Rows are sorted by id in
- * every list, so concurrent requests lock nodes in the same order. */
+ * set only ON CREATE (randomUUID(), new in every request) tells whether this request created it
+ * (a concurrent request for the same run blocks on the constraint, then matches). Everything
+ * else runs only then, so a run applies once. The node also keeps the ingest's token ($token,
+ * chosen by the client once per ingest and the same in each of its retries) and the one number
+ * of the result the run record does not hold (patterns_updated): a retry whose earlier attempt
+ * committed before its answer was lost finds its own token and answers that attempt's result,
+ * read back from the node, instead of "already ingested"; another ingest of the run (another
+ * token) is told it was already ingested. Counter updates read the property in the SET
+ * expression itself, for which Neo4j takes the write lock before reading: concurrent runs lose
+ * no increment. Rows are sorted by id in every list, so concurrent requests lock nodes in the
+ * same order. */
 static const char apply_statement[] =
     /* the schema, checked inside the write itself: a missing constraint or index fails the whole
      * request (Neo.ClientError.Schema.IndexNotFound, nothing written) and the client migrates
@@ -56,7 +62,7 @@ static const char apply_statement[] =
     "WITH count(*) AS schema_present\n"
     "WITH randomUUID() AS tok\n"
     "MERGE (r:ForewarnRun {run_id: $run_id})\n"
-    "ON CREATE SET r.fw_tok = tok\n"
+    "ON CREATE SET r.fw_tok = tok, r.ingest_token = $token\n"
     "WITH r, tok, coalesce(r.fw_tok = tok, false) AS fresh\n"
     "CALL {\n"
     "  WITH tok, fresh\n"
@@ -110,9 +116,18 @@ static const char apply_statement[] =
     "  SET r.ingested_at = $now, r.violations = $violations, r.classified = $classified,\n"
     "    r.unclassified = $unclassified_errors, r.new_patterns = created,\n"
     "    r.repeated_errors = repeated, r.injected = prevented + not_prevented,\n"
-    "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seqs[0]\n"
+    "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seqs[0],\n"
+    "    r.patterns_updated = updated\n"
     "  REMOVE r.fw_tok)\n"
-    "RETURN fresh AS applied, created, updated, repeated, prevented, not_prevented";
+    /* a retry of this ingest after its write committed: that write's numbers, from the node */
+    "WITH fresh, NOT fresh AND coalesce(r.ingest_token = $token, false) AS replayed,\n"
+    "  r, created, updated, repeated, prevented, not_prevented\n"
+    "RETURN fresh OR replayed AS applied, replayed,\n"
+    "  CASE WHEN replayed THEN coalesce(r.new_patterns, 0) ELSE created END AS created,\n"
+    "  CASE WHEN replayed THEN coalesce(r.patterns_updated, 0) ELSE updated END AS updated,\n"
+    "  CASE WHEN replayed THEN coalesce(r.repeated_errors, 0) ELSE repeated END AS repeated,\n"
+    "  CASE WHEN replayed THEN coalesce(r.prevented, 0) ELSE prevented END AS prevented,\n"
+    "  CASE WHEN replayed THEN coalesce(r.not_prevented, 0) ELSE not_prevented END AS not_prevented";
 
 /* What a read returns of a pattern; doc (the static fields as JSON text) only when asked. */
 #define PATTERN_FIELDS                                                                             \
@@ -174,7 +189,9 @@ static const char schema_check_statement[] =
 
 /* store import: records set to the imported values (not incremented), so sending the same batch
  * again changes nothing. Runs new to the database get the next run sequence numbers, in the
- * order of the batch (the counter is written before it is read: concurrent ingests wait). */
+ * order of the batch (the counter is written before it is read: concurrent ingests wait). The
+ * ingest bookkeeping of apply_statement (ingest_token, patterns_updated) is never read or
+ * written as data: dump_statement projects the run record's fields only. */
 static const char import_statement[] =
     "CALL {\n"
     "  UNWIND $patterns AS row\n"
@@ -195,6 +212,9 @@ static const char import_statement[] =
     "  UNWIND $runs AS row\n"
     "  MERGE (r:ForewarnRun {run_id: row.run_id})\n"
     "  SET r += row\n"
+    /* the record is now the import's, not an ingest's: a late retry of that ingest is told the
+     * run was already ingested */
+    "  REMOVE r.ingest_token, r.patterns_updated\n"
     "  RETURN count(r) AS runs, [x IN collect(r) WHERE x.seq IS NULL] AS fresh\n"
     "}\n"
     "MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
@@ -326,9 +346,22 @@ static void add_to_int(cJSON *o, const char *key, long long delta) {
   fw__json_int(o, key, v);
 }
 
-fw_status fw_cypher_apply(const char *changeset, size_t len, char **out, fw_error *err) {
-  if (!changeset || !out) return fw__fail(err, FW_ERR_ARG, "changeset and out are required");
+/* An ingest token: 1 to FW_INGEST_TOKEN_MAX printable ASCII characters, no space (it is stored
+ * on the run node and compared, never spliced into the statement). */
+static bool token_ok(const char *t) {
+  size_t n = 0;
+  for (; t[n]; n++) {
+    if (n >= FW_INGEST_TOKEN_MAX || t[n] < 0x21 || t[n] > 0x7e) return false;
+  }
+  return n > 0;
+}
+
+fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, char **out, fw_error *err) {
+  if (!changeset || !token || !out) return fw__fail(err, FW_ERR_ARG, "changeset, token and out are required");
   *out = NULL;
+  if (!token_ok(token))
+    return fw__fail(err, FW_ERR_ARG, "the ingest token must be 1 to %d printable ASCII characters without spaces",
+                    FW_INGEST_TOKEN_MAX);
   cJSON *cs = cJSON_ParseWithLength(changeset, len);
   if (!cs) return fw__fail(err, FW_ERR_JSON, "change set is not valid JSON");
   const char *run_id = str_of(cs, "run_id"), *now = str_of(cs, "now");
@@ -428,6 +461,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, char **out, fw_erro
   if (st == FW_OK) {
     fw__json_add(p, "schema", cJSON_CreateStringArray(schema_names, (int)NSCHEMA));
     fw__json_str(p, "run_id", run_id);
+    fw__json_str(p, "token", token);
     fw__json_str(p, "now", now);
     fw__json_int(p, "violations", fw__json_get_int(cs, "violations"));
     fw__json_int(p, "classified", classified);

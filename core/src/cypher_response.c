@@ -155,6 +155,9 @@ fw_status fw_cypher_apply_result(const char *changeset, size_t len, const char *
   if (st != FW_OK) return st;
   cJSON *cs = cJSON_ParseWithLength(changeset, len);
   const char *run_id = str_of(cs, "run_id");
+  /* applied: by this request, or by an earlier attempt of the same ingest whose answer was lost
+   * (the row then holds that attempt's numbers, read back from the run node): either way this
+   * ingest's result, as the first answer would have given it */
   bool applied = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "applied"));
   /* the same fields, in the same order, as fw_store_apply() */
   cJSON *r = cJSON_CreateObject();

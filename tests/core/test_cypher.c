@@ -70,9 +70,17 @@ static void test_schema(void) {
 static void test_apply(void) {
   fw_error err;
   char *b = NULL;
-  CHECK(fw_cypher_apply(changeset, strlen(changeset), &b, &err) == FW_OK);
+  const char *token = "0123456789abcdef0123456789abcdef";
+  CHECK(fw_cypher_apply(changeset, strlen(changeset), token, &b, &err) == FW_OK);
   cJSON *j = parse(b);
   const char *st = statement_of(j);
+  /* the ingest's token is a parameter, kept on the run node it creates and compared by a retry;
+   * the per-request marker of "created by this request" is the server's randomUUID() */
+  CHECK(strstr(st, token) == NULL);
+  CHECK(strstr(st, "ON CREATE SET r.fw_tok = tok, r.ingest_token = $token") != NULL);
+  CHECK(strstr(st, "coalesce(r.ingest_token = $token, false) AS replayed") != NULL);
+  CHECK(strstr(st, "r.patterns_updated = updated") != NULL);
+  CHECK(strstr(st, "REMOVE r.ingest_token") == NULL); /* kept: a later retry compares it */
   CHECK(strstr(st, "UNWIND $observations AS row") != NULL);
   CHECK(strstr(st, "MERGE (r:ForewarnRun {run_id: $run_id})") != NULL);
   CHECK(strstr(st, "ap.occurrence_count = ap.occurrence_count + row.count") != NULL);
@@ -82,6 +90,7 @@ static void test_apply(void) {
   CHECK(strstr(st, "CALL db.awaitIndex(ix, 10)") != NULL && strstr(st, "UNWIND $schema AS ix") == st);
   CHECK((size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "schema")) == fw_cypher_schema_count());
   CHECK_STR(cJSON_GetObjectItemCaseSensitive(p, "run_id")->valuestring, "r1' DETACH DELETE");
+  CHECK_STR(cJSON_GetObjectItemCaseSensitive(p, "token")->valuestring, token);
   CHECK(cJSON_GetObjectItemCaseSensitive(p, "classified")->valuedouble == 3);
   CHECK(cJSON_GetObjectItemCaseSensitive(p, "unclassified_errors")->valuedouble == 1);
   const cJSON *obs = cJSON_GetObjectItemCaseSensitive(p, "observations");
@@ -121,19 +130,52 @@ static void test_apply(void) {
   CHECK_STR(r, "{\"run_id\":\"r1' DETACH DELETE\",\"already_ingested\":false,\"patterns_created\":2,"
                "\"patterns_updated\":1,\"repeated_errors\":1,\"prevented\":2,\"not_prevented\":1,"
                "\"unclassifiable_errors\":[\"GET /x: m\"]}");
+  /* a retry of this ingest after its write committed and the answer was lost: the row holds the
+   * numbers that write stored on the run node; the result is the one the lost answer gave */
+  const char *replayed = "{\"status\":202,\"fields\":[],\"rows\":[{\"applied\":true,\"replayed\":true,\"created\":2,"
+                         "\"updated\":1,\"repeated\":1,\"prevented\":2,\"not_prevented\":1}],\"counters\":{},\"bookmarks\":[]}";
+  char *r2 = NULL;
+  CHECK(fw_cypher_apply_result(changeset, strlen(changeset), replayed, strlen(replayed), &r2, &err) == FW_OK);
+  CHECK_STR(r2, r);
+  fw_free(r2);
   fw_free(r);
-  const char *again = "{\"rows\":[{\"applied\":false,\"created\":0}]}";
+  /* another ingest's run (another token): nothing changed */
+  const char *again = "{\"rows\":[{\"applied\":false,\"replayed\":false,\"created\":0,\"updated\":0,\"repeated\":0,"
+                      "\"prevented\":0,\"not_prevented\":0}]}";
   CHECK(fw_cypher_apply_result(changeset, strlen(changeset), again, strlen(again), &r, &err) == FW_OK);
-  CHECK(r && strstr(r, "\"already_ingested\":true") && strstr(r, "\"unclassifiable_errors\":[]"));
+  CHECK_STR(r, "{\"run_id\":\"r1' DETACH DELETE\",\"already_ingested\":true,\"patterns_created\":0,"
+               "\"patterns_updated\":0,\"repeated_errors\":0,\"prevented\":0,\"not_prevented\":0,"
+               "\"unclassifiable_errors\":[]}");
   fw_free(r);
   CHECK(fw_cypher_apply_result(changeset, strlen(changeset), "{\"rows\":[]}", 11, &r, &err) == FW_ERR_SCHEMA);
 
+  /* the token is required and checked: 1 to FW_INGEST_TOKEN_MAX printable ASCII, no space */
+  char longest[FW_INGEST_TOKEN_MAX + 2];
+  memset(longest, 'a', sizeof longest - 1);
+  longest[sizeof longest - 1] = '\0';
+  const char *bad[] = {"", "a b", "tok\n", "caf\xc3\xa9", longest};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    b = NULL;
+    CHECK(fw_cypher_apply(changeset, strlen(changeset), bad[i], &b, &err) == FW_ERR_ARG);
+    CHECK(b == NULL && strstr(err.message, "ingest token") != NULL);
+  }
+  CHECK(fw_cypher_apply(changeset, strlen(changeset), NULL, &b, &err) == FW_ERR_ARG);
+  longest[FW_INGEST_TOKEN_MAX] = '\0'; /* exactly the maximum */
+  CHECK(fw_cypher_apply(changeset, strlen(changeset), longest, &b, &err) == FW_OK);
+  fw_free(b);
+  CHECK(fw_cypher_apply(changeset, strlen(changeset), "~!x{}'\\\"", &b, &err) == FW_OK); /* a parameter, any printable */
+  j = parse(b);
+  CHECK_STR(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "parameters"), "token")->valuestring,
+            "~!x{}'\\\"");
+  cJSON_Delete(j);
+  fw_free(b);
+
   /* malformed change sets are refused before anything is sent */
-  CHECK(fw_cypher_apply("{", 1, &b, &err) == FW_ERR_JSON);
-  CHECK(fw_cypher_apply("{\"run_id\":\"r\"}", 14, &b, &err) == FW_ERR_SCHEMA);
+  CHECK(fw_cypher_apply("{", 1, token, &b, &err) == FW_ERR_JSON);
+  CHECK(fw_cypher_apply("{\"run_id\":\"r\"}", 14, token, &b, &err) == FW_ERR_SCHEMA);
   const char *nofield = "{\"run_id\":\"r\",\"now\":\"t\",\"observations\":[{\"pattern\":{\"pattern_id\":\"a\"},\"count\":1}],"
                         "\"unclassified\":[],\"injections\":[]}";
-  CHECK(fw_cypher_apply(nofield, strlen(nofield), &b, &err) == FW_ERR_SCHEMA);
+  CHECK(fw_cypher_apply(nofield, strlen(nofield), token, &b, &err) == FW_ERR_SCHEMA);
   CHECK(strstr(err.message, "error_type") != NULL);
 }
 
@@ -174,6 +216,8 @@ static void test_reads(void) {
   CHECK(fw_cypher_dump(true, &b, &err) == FW_OK);
   j = parse(b);
   CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "parameters"), "full")));
+  /* runs are read as their record's fields: an ingest's bookkeeping is never exported */
+  CHECK(strstr(statement_of(j), "ingest_token") == NULL && strstr(statement_of(j), "patterns_updated") == NULL);
   cJSON_Delete(j);
   fw_free(b);
 }
@@ -284,7 +328,8 @@ static void test_import(void) {
       "\"field_pattern\":\"f\",\"remediation\":\"x' }) DETACH DELETE (n) //\",\"occurrence_count\":7,\"times_prevented\":2,"
       "\"times_injected\":3,\"times_recurred_after_injection\":1,\"prevention_rate\":0.2222,\"first_seen\":\"a\",\"last_seen\":\"b\"}],"
       "\"unclassified\":[{\"template_id\":\"u1\",\"message_template\":\"m\",\"count\":4,\"first_seen\":\"a\",\"last_seen\":\"b\"}],"
-      "\"runs\":[{\"run_id\":\"r2\",\"ingested_at\":\"t\",\"violations\":5},{\"run_id\":\"r1\",\"ingested_at\":\"t\"}]}";
+      "\"runs\":[{\"run_id\":\"r2\",\"ingested_at\":\"t\",\"violations\":5,\"ingest_token\":\"t0\"},"
+      "{\"run_id\":\"r1\",\"ingested_at\":\"t\"}]}";
   CHECK(fw_cypher_import(doc, strlen(doc), &b, &err) == FW_OK);
   cJSON *j = parse(b);
   const char *st = statement_of(j);
@@ -303,6 +348,9 @@ static void test_import(void) {
   const cJSON *runs = cJSON_GetObjectItemCaseSensitive(p, "runs"); /* in the document's order */
   CHECK_STR(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 0), "run_id")->valuestring, "r2");
   CHECK(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 1), "violations")->valuedouble == 0);
+  /* an ingest's token is not data: never imported, and a run the import sets loses it */
+  CHECK(!cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 0), "ingest_token"));
+  CHECK(strstr(st, "REMOVE r.ingest_token, r.patterns_updated") != NULL);
   cJSON_Delete(j);
   fw_free(b);
   b = NULL;
