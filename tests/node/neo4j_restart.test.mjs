@@ -2,12 +2,16 @@
 // database files are kept across starts on the same port (tests/neo4j/start.sh with
 // FOREWARN_NEO4J_DATA and FOREWARN_NEO4J_PORT). The native client rides out an outage that ends
 // inside its retry window (FOREWARN_NEO4J_RETRIES / FOREWARN_NEO4J_BACKOFF_MS), a run is counted
-// once even when the answer of the write that applied it was lost (the run node), and an outage
-// beyond the window is exit 1 with a message naming the server, the store holding whole runs only.
+// once even when the answer of the write that applied it was lost (the run node), the ingest
+// whose retry finds its own earlier write (its token on the run node) reports the run applied
+// with that write's numbers while a separate ingest of the run reports it already ingested, and
+// an outage beyond the window is exit 1 with a message naming the server, the store holding whole
+// runs only.
 //
 //   a. stop.sh; an ingest against the stopped server; start.sh again (same data, same port)
 //   b. a TCP proxy between client and server forwards the write, keeps its answer, SIGKILLs the
-//      server (a crash just after the commit) and resets the client's connection; start.sh again
+//      server (a crash just after the commit) and resets the client's connection; start.sh again;
+//      then the same with the server left running (only the answer lost, the retry right away)
 //   c. down beyond the window: for real while a's server is stopped; through the proxy, a request
 //      cut mid-body, and a write whose answer is lost, each followed by the port refusing
 //      connections (the proxy stops listening) until the client gives up
@@ -178,6 +182,7 @@ else describe(title, () => {
   addRun('restart-a', 2, true);
   addRun('down-a', 3, false);
   addRun('restart-b', 3, true);
+  addRun('lost-b', 2, true);
   addRun('cut-c', 2, true);
   addRun('lost-c', 1, false);
 
@@ -228,6 +233,25 @@ else describe(title, () => {
   };
   const exported = () => ok(['store', 'export', '--store', store]).stdout;
   const totals = () => JSON.parse(ok(['stats', '--store', store, '--json']).stdout).totals;
+  // The numbers of the write's answer that the proxy kept from the client: the row
+  // [applied, replayed, created, updated, repeated, prevented, not_prevented].
+  const lostRow = (answer) => {
+    const m = /"values":\[\[(true|false),(true|false),(\d+),(\d+),(\d+),(\d+),(\d+)\]\]/.exec(answer);
+    assert.ok(m, `not a write's answer: ${answer.slice(0, 300)}`);
+    return { applied: m[1] === 'true', replayed: m[2] === 'true', patterns_created: +m[3], patterns_updated: +m[4],
+      repeated_errors: +m[5], prevented: +m[6], not_prevented: +m[7] };
+  };
+  // The result of an ingest whose answer was lost is the one that answer held: applied by this
+  // ingest (not "already ingested"), the same numbers, and the file store's for the same run.
+  const sameAsLostAnswer = (res, answer, fileRes) => {
+    const row = lostRow(answer);
+    assert.equal(row.applied, true);
+    assert.equal(row.replayed, false); /* the lost attempt wrote the run */
+    assert.equal(res.already_ingested, false);
+    for (const k of ['patterns_created', 'patterns_updated', 'repeated_errors', 'prevented', 'not_prevented'])
+      assert.equal(res[k], row[k], k);
+    assert.deepEqual(res, fileRes);
+  };
   // The run nodes, in ingest order, and the run sequence counter: a run applied twice would have
   // moved the counter twice.
   const runsAre = async (ids) => {
@@ -299,7 +323,7 @@ else describe(title, () => {
     if (lost === null) assert.fail(`the client ended before the write reached the server: ${(await b.done).stderr}`);
     assert.equal(killed, true, 'there was no server to kill');
     assert.match(lost, /^HTTP\/1\.1 202 /);
-    assert.match(lost, /"values":\[\[true,/);
+    assert.match(lost, /"values":\[\[true,false,/);
     assert.match(lost, /"bookmarks":\["FB:/);
     await sleep(500);
     assert.equal(b.child.exitCode, null, 'the ingest did not retry while the server was down');
@@ -307,19 +331,52 @@ else describe(title, () => {
     const r = await b.done;
     assert.equal(r.status, 0, r.stderr);
     noSecret(r);
-    // the client cannot tell its own lost attempt from another job's: the retry finds the run there
+    // the retry finds the run written by its own lost attempt (its token): applied by this
+    // ingest, with the numbers the lost answer held
     const res = JSON.parse(r.stdout);
     assert.equal(res.run_id, 'restart-b');
-    assert.equal(res.already_ingested, true);
     assert.ok(requests(r) >= 2, r.stderr);
-    ok(['ingest', '--store', fileStore, ...runArgs['restart-b']]);
+    sameAsLostAnswer(res, lost, JSON.parse(ok(['ingest', '--store', fileStore, ...runArgs['restart-b'], '--json']).stdout));
     sameAsFileStore();
     await runsAre(['base', 'restart-a', 'restart-b']);
-    // the same ingest again, straight to the server: already ingested, nothing changes
+    // a separate ingest of the same run, straight to the server: already ingested, nothing changes
     const held = exported();
     const again = ok(['ingest', '--store', store, ...runArgs['restart-b']]);
     assert.match(again.stdout, /^Run already ingested: nothing changed in http:\/\/127\.0\.0\.1:\d+\n$/);
     assert.equal(exported(), held);
+    assert.ok(!held.includes('ingest_token') && !held.includes('patterns_updated'), 'an ingest\'s token was exported');
+    proxy.close();
+    proxies.delete(proxy);
+  });
+
+  test('b. the answer of a committed write lost, the server up: the retry reports this ingest\'s result, a second ingest "already ingested"', { timeout: 120000 }, async () => {
+    const proxy = await tcpProxy(port);
+    proxies.add(proxy);
+    let lost = null;
+    proxy.plans.push({ kind: 'lose', act: (answer) => { lost = answer; } });
+    const via = `neo4j+http://127.0.0.1:${proxy.port}`;
+    const r = await fwAsync(['ingest', '--store', via, ...runArgs['lost-b'], '--json'], patient).done;
+    assert.equal(r.status, 0, r.stderr);
+    noSecret(r);
+    assert.ok(lost !== null, JSON.stringify(proxy.log));
+    assert.match(lost, /"bookmarks":\["FB:/); /* committed */
+    assert.equal(requests(r), 2, r.stderr); /* the lost write, its retry */
+    const res = JSON.parse(r.stdout);
+    assert.equal(res.run_id, 'lost-b');
+    sameAsLostAnswer(res, lost, JSON.parse(ok(['ingest', '--store', fileStore, ...runArgs['lost-b'], '--json']).stdout));
+    const after = totals();
+    assert.ok(res.patterns_created + res.patterns_updated > 0 && res.prevented + res.not_prevented > 0, 'the run changed nothing to compare');
+    sameAsFileStore();
+    await runsAre(['base', 'restart-a', 'restart-b', 'lost-b']);
+    // another ingest of the run (another process, another token), through the same proxy:
+    // already ingested, every number 0, nothing changes
+    const held = exported();
+    const again = await fwAsync(['ingest', '--store', via, ...runArgs['lost-b'], '--json']).done;
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(JSON.parse(again.stdout), { run_id: 'lost-b', already_ingested: true, patterns_created: 0, patterns_updated: 0,
+      repeated_errors: 0, prevented: 0, not_prevented: 0, unclassifiable_errors: [] });
+    assert.equal(exported(), held);
+    assert.deepEqual(totals(), after);
     proxy.close();
     proxies.delete(proxy);
   });
@@ -346,11 +403,12 @@ else describe(title, () => {
     assert.equal(stats.status, 0, stats.stderr);
     assert.equal(stats.stdout, ok(['stats', '--store', store, '--json']).stdout);
     assert.equal(exported(), held);
-    await runsAre(['base', 'restart-a', 'restart-b']);
+    await runsAre(['base', 'restart-a', 'restart-b', 'lost-b']);
 
     // the whole write delivered and committed, its answer lost, then down past the window: exit 1,
     // and the run is there whole (one transaction); ingesting it again once the server is back is
-    // the recovery, and changes nothing
+    // the recovery: a separate ingest (its own token), told the run was already ingested, and
+    // changing nothing
     proxy.plans.push({ kind: 'lose', act: () => proxy.down() });
     const lost = await fwAsync(['ingest', '--store', `neo4j+${via}`, ...runArgs['lost-c'], '--json'], impatient).done;
     assert.equal(lost.status, 1, lost.stderr);
@@ -360,7 +418,7 @@ else describe(title, () => {
     await proxy.up();
     ok(['ingest', '--store', fileStore, ...runArgs['lost-c']]);
     sameAsFileStore();
-    await runsAre(['base', 'restart-a', 'restart-b', 'lost-c']);
+    await runsAre(['base', 'restart-a', 'restart-b', 'lost-b', 'lost-c']);
     const whole = exported();
     const again = await fwAsync(['ingest', '--store', `neo4j+${via}`, ...runArgs['lost-c'], '--json'], impatient).done;
     assert.equal(again.status, 0, again.stderr);

@@ -1,7 +1,8 @@
 // The JavaScript Neo4j store (fw.Neo4jStore in wasm/forewarn.mjs: the core's Query API requests
 // sent with fetch) against a real Neo4j 5.26 (tests/neo4j/start.sh): the example runs ingested
 // through it give the native CLI's stats, patterns and enhanced prompts with the file store, one
-// write request per run, re-ingesting changes nothing, and a wrong password or a server that is
+// write request per run, re-ingesting changes nothing, a write whose answer was lost is retried
+// with the same ingest token and reports this ingest's result, and a wrong password or a server that is
 // down throws a ForewarnError with a clear message and no password. The edge function in workerd
 // with the NEO4J_* settings answers /enhance from the same Neo4j.
 //
@@ -10,7 +11,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -188,6 +189,56 @@ else describe(title, () => {
     const n = fresh.requests;
     await fresh.collect(JSON.stringify({ ...smoke, run_id: 'wasm-schema-there' }), irDoc, null, { now: NOW });
     assert.equal(fresh.requests - n, 1);
+  });
+
+  test('a write whose answer is lost is retried with the same token: this ingest\'s result, not "already ingested"', async () => {
+    // fetch that delivers the first write and its commit, then loses the answer (a connection cut)
+    const sent = [];
+    let lose = 1, lostAnswer = null;
+    const lossy = async (url, init) => {
+      sent.push(JSON.parse(init.body));
+      const res = await fetch(url, init);
+      if (lose > 0 && /ForewarnRun/.test(init.body)) {
+        lose--;
+        lostAnswer = await res.json();
+        throw new TypeError('fetch failed');
+      }
+      return res;
+    };
+    const flaky = new fw.Neo4jStore({ uri: env.NEO4J_URI, username: env.NEO4J_USERNAME, password, database: env.NEO4J_DATABASE,
+      fetch: lossy, backoffMs: 10 });
+    const smoke = JSON.parse(read(`${runs}/run-2.json`));
+    const irDoc = JSON.parse(read(ir));
+    const manifest = { ...JSON.parse(read(`${manifests}/shop-run-2.json`)), run_id: 'wasm-lost-answer' };
+    const cs = fw.changeset(JSON.stringify({ ...smoke, run_id: 'wasm-lost-answer' }), irDoc, JSON.stringify(manifest), { now: NOW });
+    const r = await flaky.apply(cs);
+    assert.equal(flaky.requests, 2);
+    assert.deepEqual(sent[1], sent[0]); /* the retry is the same body: the same token */
+    assert.match(sent[0].parameters.token, /^[0-9a-f]{32}$/);
+    assert.ok(!sent[0].statement.includes(sent[0].parameters.token));
+    // the lost answer: the write applied the run and committed
+    assert.deepEqual(lostAnswer.data.fields, ['applied', 'replayed', 'created', 'updated', 'repeated', 'prevented', 'not_prevented']);
+    const [applied, replayed, created, updated, repeated, prevented, notPrevented] = lostAnswer.data.values[0];
+    assert.deepEqual([applied, replayed], [true, false]);
+    assert.ok(lostAnswer.bookmarks.length > 0);
+    // what the retry reports is what the lost answer said
+    assert.deepEqual(r, { run_id: 'wasm-lost-answer', already_ingested: false, patterns_created: created, patterns_updated: updated,
+      repeated_errors: repeated, prevented, not_prevented: notPrevented, unclassifiable_errors: cs.unclassifiable_errors });
+    assert.ok(created + updated > 0 && prevented + notPrevented > 0, 'the run changed nothing to compare');
+    // the file store gets the same run (the edge test compares prompts with it), and the same
+    // injection outcomes (they depend on the run and its manifest only)
+    const f = path.join(work, 'wasm-lost-answer.json'), mf = path.join(work, 'wasm-lost-answer.manifest.json');
+    writeFileSync(f, JSON.stringify({ ...smoke, run_id: 'wasm-lost-answer' }));
+    writeFileSync(mf, JSON.stringify(manifest));
+    const cli = JSON.parse(ok(['ingest', '--store', fileStore, '--smoke', f, '--ir', ir, '--manifest', mf, '--json']));
+    assert.deepEqual([cli.prevented, cli.not_prevented, cli.already_ingested], [prevented, notPrevented, false]);
+    // a separate apply of the same run (its own token): already ingested, nothing changes
+    const stats = await store.stats();
+    const again = await flaky.apply(cs);
+    assert.notEqual(sent[2].parameters.token, sent[0].parameters.token);
+    assert.deepEqual(again, { run_id: 'wasm-lost-answer', already_ingested: true, patterns_created: 0, patterns_updated: 0,
+      repeated_errors: 0, prevented: 0, not_prevented: 0, unclassifiable_errors: [] });
+    assert.deepEqual(await store.stats(), stats);
   });
 
   test('unknown database and server down: clear ForewarnErrors; down is retried with backoff', async () => {
