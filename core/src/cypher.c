@@ -1,6 +1,7 @@
 /*
  * cypher.c - the Neo4j store's requests for the HTTP Query API: schema, the one batched write
- * of a run, and the reads that load what the in-memory store's code needs. Statements are
+ * of a run, and the reads that load what the in-memory store's code needs (store import:
+ * cypher_import.c). Statements are
  * constants; every value goes in as a parameter. The answers are parsed in cypher_response.c.
  */
 #include "antipattern_internal.h"
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cypher_internal.h"
 #include "json_out.h"
 
 static const char *const schema_names[] = {
@@ -187,50 +189,13 @@ static const char enhance_statement[] =
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
 
-/* store import: records set to the imported values (not incremented), so sending the same batch
- * again changes nothing. Runs new to the database get the next run sequence numbers, in the
- * order of the batch (the counter is written before it is read: concurrent ingests wait). The
- * ingest bookkeeping of apply_statement (ingest_token, patterns_updated) is never read or
- * written as data: dump_statement projects the run record's fields only. */
-static const char import_statement[] =
-    "CALL {\n"
-    "  UNWIND $patterns AS row\n"
-    "  MERGE (ap:GenerationAntiPattern {pattern_id: row.pattern_id})\n"
-    "  SET ap += row.props, ap.doc = row.doc, ap.occurrence_count = row.occurrence_count,\n"
-    "    ap.times_prevented = row.times_prevented, ap.times_injected = row.times_injected,\n"
-    "    ap.times_recurred_after_injection = row.times_recurred_after_injection,\n"
-    "    ap.first_seen = row.first_seen, ap.last_seen = row.last_seen\n"
-    "  RETURN count(ap) AS patterns\n"
-    "}\n"
-    "CALL {\n"
-    "  UNWIND $unclassified AS u\n"
-    "  MERGE (x:ForewarnUnclassified {template_id: u.template_id})\n"
-    "  SET x.doc = u.doc, x.count = u.count, x.first_seen = u.first_seen, x.last_seen = u.last_seen\n"
-    "  RETURN count(x) AS groups\n"
-    "}\n"
-    "CALL {\n"
-    "  UNWIND $runs AS row\n"
-    "  MERGE (r:ForewarnRun {run_id: row.run_id})\n"
-    "  SET r += row\n"
-    /* the record is now the import's, not an ingest's: a late retry of that ingest is told the
-     * run was already ingested */
-    "  REMOVE r.ingest_token, r.patterns_updated\n"
-    "  RETURN count(r) AS runs, [x IN collect(r) WHERE x.seq IS NULL] AS fresh\n"
-    "}\n"
-    "MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
-    "ON CREATE SET m.value = 0\n"
-    "SET m.value = m.value + size(fresh)\n"
-    "WITH patterns, groups, runs, fresh, m.value - size(fresh) AS base\n"
-    "FOREACH (i IN range(0, size(fresh) - 1) | FOREACH (r IN [fresh[i]] | SET r.seq = base + i + 1))\n"
-    "RETURN patterns, groups, runs";
-
-static const char *str_of(const cJSON *o, const char *key) {
+const char *fw__cypher_str(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* {"statement", "parameters", "includeCounters": true}; takes params. */
-static fw_status body(const char *statement, cJSON *params, char **out, fw_error *err) {
+fw_status fw__cypher_body(const char *statement, cJSON *params, char **out, fw_error *err) {
   cJSON *b = cJSON_CreateObject();
   fw__json_ref(b, "statement", statement);
   fw__json_add(b, "parameters", params ? params : cJSON_CreateObject());
@@ -248,7 +213,7 @@ bool fw_neo4j_schema_missing(const fw_error *err) {
 
 fw_status fw_cypher_schema(size_t i, char **out, fw_error *err) {
   if (!out || i >= NSCHEMA) return fw__fail(err, FW_ERR_ARG, "schema statement %zu does not exist", i);
-  return body(schema_statements[i], NULL, out, err);
+  return fw__cypher_body(schema_statements[i], NULL, out, err);
 }
 
 fw_status fw_cypher_schema_check(char **out, fw_error *err) {
@@ -256,7 +221,7 @@ fw_status fw_cypher_schema_check(char **out, fw_error *err) {
   cJSON *p = cJSON_CreateObject();
   cJSON *names = cJSON_CreateStringArray(schema_names, (int)NSCHEMA);
   fw__json_add(p, "names", names);
-  return body(schema_check_statement, p, out, err);
+  return fw__cypher_body(schema_check_statement, p, out, err);
 }
 
 /* ASCII lower case, as the in-memory store's entity index folds names. */
@@ -271,32 +236,32 @@ static void lower_into(char *dst, size_t cap, const char *src) {
 static const char *const indexed_fields[] = {"error_type", "category", "exception_class", "entity_pattern",
                                              "endpoint_pattern", "field_pattern", "schema"};
 /* Fields the store owns: never part of doc. */
-static const char *const counter_fields[] = {"occurrence_count", "times_prevented", "times_injected",
-                                             "times_recurred_after_injection", "prevention_rate",
-                                             "first_seen", "last_seen"};
+const char *const fw__cypher_store_fields[FW_CYPHER_STORE_FIELDS] = {
+    "occurrence_count", "times_prevented", "times_injected", "times_recurred_after_injection",
+    "prevention_rate", "first_seen", "last_seen"};
 /* What the in-memory store requires of a pattern (first_seen/last_seen come from the store). */
 static const char *const required_fields[] = {"pattern_id", "error_type", "category", "exception_class",
                                               "entity_pattern", "endpoint_pattern", "field_pattern"};
 
 /* props (indexed fields) and doc (the pattern without store-owned fields) of a pattern. */
-static fw_status pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err) {
+fw_status fw__cypher_pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err) {
   if (!cJSON_IsObject(pattern)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object");
   for (size_t k = 0; k < sizeof required_fields / sizeof *required_fields; k++) {
-    if (!str_of(pattern, required_fields[k]))
+    if (!fw__cypher_str(pattern, required_fields[k]))
       return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string \"%s\"", required_fields[k]);
   }
   cJSON *doc = cJSON_Duplicate(pattern, true);
   if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; k < sizeof counter_fields / sizeof *counter_fields; k++)
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, counter_fields[k]);
+  for (size_t k = 0; k < FW_CYPHER_STORE_FIELDS; k++)
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, fw__cypher_store_fields[k]);
   if (!cJSON_GetObjectItemCaseSensitive(doc, "schema")) fw__json_str(doc, "schema", "");
   cJSON *props = cJSON_CreateObject();
   for (size_t k = 0; k < sizeof indexed_fields / sizeof *indexed_fields; k++) {
-    const char *v = str_of(doc, indexed_fields[k]);
+    const char *v = fw__cypher_str(doc, indexed_fields[k]);
     fw__json_str(props, indexed_fields[k], v ? v : "");
   }
   char key[160];
-  lower_into(key, sizeof key, str_of(doc, "entity_pattern"));
+  lower_into(key, sizeof key, fw__cypher_str(doc, "entity_pattern"));
   fw__json_str(props, "entity_key", key);
   fw__json_bool(props, "general", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general")));
   char *text = cJSON_PrintUnformatted(doc);
@@ -313,13 +278,13 @@ static fw_status pattern_row(const cJSON *pattern, const char *path, cJSON *row,
 
 static int row_cmp(const void *a, const void *b) {
   const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-  const char *ix = str_of(x, "pattern_id") ? str_of(x, "pattern_id") : str_of(x, "template_id");
-  const char *iy = str_of(y, "pattern_id") ? str_of(y, "pattern_id") : str_of(y, "template_id");
+  const char *ix = fw__cypher_str(x, "pattern_id") ? fw__cypher_str(x, "pattern_id") : fw__cypher_str(x, "template_id");
+  const char *iy = fw__cypher_str(y, "pattern_id") ? fw__cypher_str(y, "pattern_id") : fw__cypher_str(y, "template_id");
   return strcmp(ix ? ix : "", iy ? iy : "");
 }
 
 /* Sort an array of row objects by id (lock order), in place. */
-static bool sort_rows(cJSON *arr) {
+bool fw__cypher_sort_rows(cJSON *arr) {
   int n = cJSON_GetArraySize(arr);
   if (n < 2) return true;
   cJSON **items = fw_malloc(sizeof *items * (size_t)n);
@@ -334,7 +299,7 @@ static bool sort_rows(cJSON *arr) {
 static cJSON *find_row(cJSON *arr, const char *key, const char *id) {
   cJSON *e;
   cJSON_ArrayForEach(e, arr) {
-    const char *v = str_of(e, key);
+    const char *v = fw__cypher_str(e, key);
     if (v && strcmp(v, id) == 0) return e;
   }
   return NULL;
@@ -364,7 +329,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
                     FW_INGEST_TOKEN_MAX);
   cJSON *cs = cJSON_ParseWithLength(changeset, len);
   if (!cs) return fw__fail(err, FW_ERR_JSON, "change set is not valid JSON");
-  const char *run_id = str_of(cs, "run_id"), *now = str_of(cs, "now");
+  const char *run_id = fw__cypher_str(cs, "run_id"), *now = fw__cypher_str(cs, "now");
   const cJSON *obs = cJSON_GetObjectItemCaseSensitive(cs, "observations");
   const cJSON *unc = cJSON_GetObjectItemCaseSensitive(cs, "unclassified");
   const cJSON *inj = cJSON_GetObjectItemCaseSensitive(cs, "injections");
@@ -379,7 +344,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     long long count = fw__json_get_int(item, "count");
     if (count <= 0) continue;
     const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(item, "pattern");
-    const char *id = str_of(pattern, "pattern_id");
+    const char *id = fw__cypher_str(pattern, "pattern_id");
     if (!id) {
       st = fw__fail_path(err, FW_ERR_SCHEMA, "$.observations[].pattern.pattern_id", "expected a string");
       break;
@@ -394,10 +359,10 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     cJSON_AddItemToArray(orows, row);
     fw__json_str(row, "pattern_id", id);
     fw__json_int(row, "count", count);
-    if ((st = pattern_row(pattern, "$.observations[].pattern", row, err)) != FW_OK) break;
+    if ((st = fw__cypher_pattern_row(pattern, "$.observations[].pattern", row, err)) != FW_OK) break;
   }
   if (st == FW_OK) cJSON_ArrayForEach(item, unc) {
-    const char *id = str_of(item, "template_id");
+    const char *id = fw__cypher_str(item, "template_id");
     if (!id) {
       st = fw__fail_path(err, FW_ERR_SCHEMA, "$.unclassified[].template_id", "expected a string");
       break;
@@ -430,7 +395,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
   /* injections of one pattern become one row with summed counters; the first general pattern
    * document among them creates it when it is new */
   if (st == FW_OK) cJSON_ArrayForEach(item, inj) {
-    const char *id = str_of(item, "pattern_id");
+    const char *id = fw__cypher_str(item, "pattern_id");
     if (!id) {
       st = fw__fail_path(err, FW_ERR_SCHEMA, "$.injections[].pattern_id", "expected a string");
       break;
@@ -449,14 +414,14 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     add_to_int(row, again ? "recurred" : "prevented", 1);
     const cJSON *general = cJSON_GetObjectItemCaseSensitive(item, "pattern");
     if (cJSON_IsObject(general) && !cJSON_GetObjectItemCaseSensitive(row, "doc")) {
-      if (str_of(general, "pattern_id") && strcmp(str_of(general, "pattern_id"), id) != 0) {
+      if (fw__cypher_str(general, "pattern_id") && strcmp(fw__cypher_str(general, "pattern_id"), id) != 0) {
         st = fw__fail_path(err, FW_ERR_SCHEMA, "$.injections[].pattern.pattern_id", "differs from the injection's pattern_id");
         break;
       }
-      if ((st = pattern_row(general, "$.injections[].pattern", row, err)) != FW_OK) break;
+      if ((st = fw__cypher_pattern_row(general, "$.injections[].pattern", row, err)) != FW_OK) break;
     }
   }
-  bool ok = p && orows && urows && irows && sort_rows(orows) && sort_rows(urows) && sort_rows(irows);
+  bool ok = p && orows && urows && irows && fw__cypher_sort_rows(orows) && fw__cypher_sort_rows(urows) && fw__cypher_sort_rows(irows);
   if (st == FW_OK && !ok) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   if (st == FW_OK) {
     fw__json_add(p, "schema", cJSON_CreateStringArray(schema_names, (int)NSCHEMA));
@@ -470,7 +435,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     fw__json_add(p, "unclassified", urows);
     fw__json_add(p, "injections", irows);
     orows = urows = irows = NULL;
-    st = body(apply_statement, p, out, err);
+    st = fw__cypher_body(apply_statement, p, out, err);
     p = NULL;
   }
   cJSON_Delete(p);
@@ -485,14 +450,14 @@ fw_status fw_cypher_dump(bool full, char **out, fw_error *err) {
   if (!out) return fw__fail(err, FW_ERR_ARG, "out is required");
   cJSON *p = cJSON_CreateObject();
   fw__json_bool(p, "full", full);
-  return body(dump_statement, p, out, err);
+  return fw__cypher_body(dump_statement, p, out, err);
 }
 
 fw_status fw_cypher_get(const char *pattern_id, char **out, fw_error *err) {
   if (!pattern_id || !out) return fw__fail(err, FW_ERR_ARG, "pattern_id and out are required");
   cJSON *p = cJSON_CreateObject();
   fw__json_str(p, "pattern_id", pattern_id);
-  return body(get_statement, p, out, err);
+  return fw__cypher_body(get_statement, p, out, err);
 }
 
 static void str_or_null(cJSON *p, const char *key, const char *v) {
@@ -508,16 +473,16 @@ fw_status fw_cypher_query(const char *query_json, size_t len, char **out, fw_err
   }
   const cJSON *minj = cJSON_GetObjectItemCaseSensitive(q, "min_occurrences");
   cJSON *p = cJSON_CreateObject();
-  const char *entity = str_of(q, "entity");
+  const char *entity = fw__cypher_str(q, "entity");
   char key[160];
   if (entity) lower_into(key, sizeof key, entity);
   str_or_null(p, "entity", entity ? key : NULL);
-  str_or_null(p, "endpoint", str_of(q, "endpoint_pattern"));
-  str_or_null(p, "schema", str_of(q, "schema"));
-  str_or_null(p, "error_type", str_of(q, "error_type"));
+  str_or_null(p, "endpoint", fw__cypher_str(q, "endpoint_pattern"));
+  str_or_null(p, "schema", fw__cypher_str(q, "schema"));
+  str_or_null(p, "error_type", fw__cypher_str(q, "error_type"));
   fw__json_int(p, "min", cJSON_IsNumber(minj) ? (long long)minj->valuedouble : 0);
   cJSON_Delete(q);
-  return body(query_statement, p, out, err);
+  return fw__cypher_body(query_statement, p, out, err);
 }
 
 fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, fw_error *err) {
@@ -536,74 +501,5 @@ fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, f
   str_or_null(p, "endpoint", by_endpoint ? endpoint_pattern : NULL);
   str_or_null(p, "schema", by_schema ? o->target : NULL);
   fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
-  return body(enhance_statement, p, out, err);
-}
-
-static const char *const run_numbers[] = {"violations", "classified", "unclassified", "new_patterns",
-                                          "repeated_errors", "injected", "prevented", "not_prevented"};
-
-fw_status fw_cypher_import(const char *store_json, size_t len, char **out, fw_error *err) {
-  if (!store_json || !out) return fw__fail(err, FW_ERR_ARG, "store_json and out are required");
-  *out = NULL;
-  /* the in-memory store checks the document (required fields, duplicate ids) */
-  fw_store *check = NULL;
-  fw_status st = fw_store_new(&check, err);
-  if (st == FW_OK) st = fw_store_load(check, store_json, len, err);
-  fw_store_free(check);
-  if (st != FW_OK) return st;
-  cJSON *doc = cJSON_ParseWithLength(store_json, len);
-  if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  cJSON *p = cJSON_CreateObject();
-  cJSON *prows = cJSON_CreateArray(), *urows = cJSON_CreateArray(), *rrows = cJSON_CreateArray();
-  fw__json_add(p, "patterns", prows);
-  fw__json_add(p, "unclassified", urows);
-  fw__json_add(p, "runs", rrows);
-  const cJSON *item;
-  cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "patterns")) {
-    cJSON *row = cJSON_CreateObject();
-    cJSON_AddItemToArray(prows, row);
-    fw__json_str(row, "pattern_id", str_of(item, "pattern_id"));
-    for (size_t k = 0; k < 4; k++) fw__json_int(row, counter_fields[k], fw__json_get_int(item, counter_fields[k]));
-    fw__json_str(row, "first_seen", str_of(item, "first_seen"));
-    fw__json_str(row, "last_seen", str_of(item, "last_seen"));
-    if ((st = pattern_row(item, "$.patterns[]", row, err)) != FW_OK) break;
-  }
-  if (st == FW_OK) cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "unclassified")) {
-    cJSON *u = cJSON_Duplicate(item, true);
-    cJSON_DeleteItemFromObjectCaseSensitive(u, "count");
-    cJSON_DeleteItemFromObjectCaseSensitive(u, "first_seen");
-    cJSON_DeleteItemFromObjectCaseSensitive(u, "last_seen");
-    char *text = u ? cJSON_PrintUnformatted(u) : NULL;
-    cJSON_Delete(u);
-    if (!text) {
-      st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
-      break;
-    }
-    cJSON *row = cJSON_CreateObject();
-    cJSON_AddItemToArray(urows, row);
-    fw__json_str(row, "template_id", str_of(item, "template_id"));
-    fw__json_int(row, "count", fw__json_get_int(item, "count"));
-    const char *first = str_of(item, "first_seen"), *last = str_of(item, "last_seen");
-    fw__json_str(row, "first_seen", first ? first : "");
-    fw__json_str(row, "last_seen", last ? last : "");
-    fw__json_str(row, "doc", text);
-    cJSON_free(text);
-  }
-  if (st == FW_OK) cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "runs")) {
-    cJSON *row = cJSON_CreateObject();
-    cJSON_AddItemToArray(rrows, row);
-    const char *at = str_of(item, "ingested_at");
-    fw__json_str(row, "run_id", str_of(item, "run_id"));
-    fw__json_str(row, "ingested_at", at ? at : "");
-    for (size_t k = 0; k < sizeof run_numbers / sizeof *run_numbers; k++)
-      fw__json_int(row, run_numbers[k], fw__json_get_int(item, run_numbers[k]));
-  }
-  cJSON_Delete(doc);
-  bool ok = p && prows && urows && rrows && sort_rows(prows) && sort_rows(urows);
-  if (st == FW_OK && !ok) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  if (st != FW_OK) {
-    cJSON_Delete(p);
-    return st;
-  }
-  return body(import_statement, p, out, err);
+  return fw__cypher_body(enhance_statement, p, out, err);
 }

@@ -1,0 +1,27 @@
+/*
+ * cypher_internal.h - what cypher.c and cypher_import.c share: the request body and the rows
+ * a pattern becomes in Neo4j.
+ */
+#ifndef FW_CYPHER_INTERNAL_H
+#define FW_CYPHER_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "forewarn.h"
+#include <cjson/cJSON.h>
+
+/* The fields the store owns, never part of a pattern's doc; the first four are the counters
+ * Neo4j increments. */
+#define FW_CYPHER_STORE_FIELDS 7
+extern const char *const fw__cypher_store_fields[FW_CYPHER_STORE_FIELDS];
+
+/* The string value of o[key], or NULL. */
+const char *fw__cypher_str(const cJSON *o, const char *key);
+/* {"statement", "parameters", "includeCounters": true}; takes params. */
+fw_status fw__cypher_body(const char *statement, cJSON *params, char **out, fw_error *err);
+/* The row of a pattern (props, doc, the lower-cased entity key); path names it in errors. */
+fw_status fw__cypher_pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err);
+/* Rows sorted by pattern_id / template_id: the same document gives the same request. */
+bool fw__cypher_sort_rows(cJSON *arr);
+
+#endif
