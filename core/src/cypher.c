@@ -171,20 +171,45 @@ static const char query_statement[] =
     "WITH ap ORDER BY ap.first_seen, ap.pattern_id\n"
     "RETURN collect(ap {" PATTERN_FIELDS ", .doc}) AS patterns, [] AS unclassified, [] AS runs";
 
-/* The enhancer's candidates: full patterns of the target, and the counters of everything the
- * general patterns derive from (database and validation errors of an entity) and of the stored
- * general patterns (their injection history). */
+/* The enhancer's candidates: full patterns of the target; the counters of the stored general
+ * patterns (their injection history) and of the target entity's database and validation
+ * patterns; and, for every other entity, its database and validation patterns summed per
+ * (category, kind of field) into one member row. The general patterns fw_enhance() derives from
+ * these are the ones it derives from every pattern (same groups, entity counts, sums, and the
+ * group's most frequent pattern naming the exception), while the answer stays small: its size
+ * grows with entities x kinds of error, not with the patterns stored. Member rows have no
+ * endpoint or schema and another entity than the target, so they are never picked themselves. */
 static const char enhance_statement[] =
-    "MATCH (ap:GenerationAntiPattern)\n"
-    "WITH ap, ap.occurrence_count >= $min AND (\n"
-    "    ($entity IS NOT NULL AND ap.entity_key = $entity) OR\n"
-    "    ($entity IS NULL AND (($endpoint IS NOT NULL AND ap.endpoint_pattern = $endpoint) OR\n"
-    "                          ($schema IS NOT NULL AND ap.schema = $schema)))) AS target\n"
-    "WHERE target OR ap.general OR\n"
-    "  (ap.error_type IN ['database', 'validation'] AND ap.entity_pattern <> '*')\n"
-    "WITH ap, target ORDER BY ap.first_seen, ap.pattern_id\n"
-    "RETURN collect(ap {" PATTERN_FIELDS ", doc: CASE WHEN target THEN ap.doc END}) AS patterns,\n"
-    "  [] AS unclassified, [] AS runs";
+    "CALL {\n"
+    "  MATCH (ap:GenerationAntiPattern)\n"
+    "  WITH ap, ap.occurrence_count >= $min AND (\n"
+    "      ($entity IS NOT NULL AND ap.entity_key = $entity) OR\n"
+    "      ($entity IS NULL AND (($endpoint IS NOT NULL AND ap.endpoint_pattern = $endpoint) OR\n"
+    "                            ($schema IS NOT NULL AND ap.schema = $schema)))) AS target\n"
+    "  WHERE target OR ap.general OR (ap.entity_key = $entity AND\n"
+    "    ap.error_type IN ['database', 'validation'] AND ap.entity_pattern <> '*')\n"
+    "  WITH ap, target ORDER BY ap.first_seen, ap.pattern_id\n"
+    "  RETURN collect(ap {" PATTERN_FIELDS ", doc: CASE WHEN target THEN ap.doc END}) AS own\n"
+    "}\n"
+    "CALL {\n"
+    "  MATCH (ap:GenerationAntiPattern)\n"
+    "  WHERE $entity IS NOT NULL AND NOT coalesce(ap.general, false) AND ap.entity_pattern <> '*'\n"
+    "    AND ap.error_type IN ['database', 'validation']\n"
+    /* the group's top as enhance.c picks it: most frequent, then the first entity */
+    "  WITH ap ORDER BY ap.occurrence_count DESC, ap.entity_pattern, ap.pattern_id\n"
+    "  WITH ap.category AS category, split(ap.field_pattern, ':')[0] AS kind, collect(ap) AS all\n"
+    "  WITH category, kind, all[0] AS top, [m IN all WHERE m.entity_key <> $entity] AS others\n"
+    "  UNWIND others AS m\n"
+    "  WITH category, kind, top, m.entity_key AS key, collect(m) AS mine\n"
+    "  ORDER BY category, kind, key\n"
+    "  RETURN collect({pattern_id: 'member:' + category + ':' + kind + ':' + key,\n"
+    "    error_type: top.error_type, category: category, exception_class: top.exception_class,\n"
+    "    entity_pattern: mine[0].entity_pattern, endpoint_pattern: '', field_pattern: kind + ':*',\n"
+    "    occurrence_count: reduce(n = 0, x IN mine | n + x.occurrence_count),\n"
+    "    times_prevented: 0, times_injected: 0, times_recurred_after_injection: 0,\n"
+    "    first_seen: mine[0].first_seen, last_seen: mine[0].last_seen}) AS members\n"
+    "}\n"
+    "RETURN own + members AS patterns, [] AS unclassified, [] AS runs";
 
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
