@@ -171,45 +171,98 @@ static const char query_statement[] =
     "WITH ap ORDER BY ap.first_seen, ap.pattern_id\n"
     "RETURN collect(ap {" PATTERN_FIELDS ", .doc}) AS patterns, [] AS unclassified, [] AS runs";
 
-/* The enhancer's candidates: full patterns of the target; the counters of the stored general
- * patterns (their injection history) and of the target entity's database and validation
- * patterns; and, for every other entity, its database and validation patterns summed per
- * (category, kind of field) into one member row. The general patterns fw_enhance() derives from
- * these are the ones it derives from every pattern (same groups, entity counts, sums, and the
- * group's most frequent pattern naming the exception), while the answer stays small: its size
- * grows with entities x kinds of error, not with the patterns stored. Member rows have no
- * endpoint or schema and another entity than the target, so they are never picked themselves. */
+/* The enhancer's candidates, ranked and limited here as fw_enhance() ranks them (occurrences,
+ * then pattern_id), so the answer does not grow with the store:
+ * - shown: the patterns fw_enhance() may pick for the target (its filters and the minimum
+ *   occurrence count), the first $max with their documents; of the rest only the best of each
+ *   (category, kind of field), which cannot be shown (at least $max rank before it) but tells
+ *   fw_enhance() that a specific pattern covers that kind, as the whole list would;
+ * - generals: the counters of the stored general patterns (their injection history);
+ * - members: what the general patterns derive from (database and validation errors of an
+ *   entity) for the entities other than the target, per (category, kind of field) at most two
+ *   rows of two entities that hold the group's sum (a general pattern needs two entities and
+ *   uses the sum; how many more does not matter), naming the group's most frequent pattern's
+ *   exception as enhance.c picks it; the target entity's patterns not listed add to the sum;
+ * - present: for a group none of whose target-entity patterns is in shown, the best of them
+ *   (counters only; not pickable, or ranked after $max others), so the target still counts as
+ *   one of the group's entities. fw_enhance() then
+ *   derives the same groups, entity counts and sums as from every pattern. Member rows have no
+ *   endpoint or schema and another entity than the target: they are never picked. */
+#define PICKABLE                                                                                    \
+  "NOT coalesce(ap.general, false) AND ap.occurrence_count >= $min AND (\n"                          \
+  "    ($entity IS NOT NULL AND ap.entity_key = $entity\n"                                           \
+  "      AND ($endpoint IS NULL OR ap.endpoint_pattern = $endpoint)\n"                              \
+  "      AND ($schema IS NULL OR ap.schema = $schema OR ap.error_type = 'validation')) OR\n"        \
+  "    ($entity IS NULL AND (($endpoint IS NOT NULL AND ap.endpoint_pattern = $endpoint) OR\n"     \
+  "                          ($schema IS NOT NULL AND ap.schema = $schema))))\n"
+/* what general patterns derive from: database and validation errors of an entity */
+#define MEMBER                                                                                     \
+  "$entity IS NOT NULL AND NOT coalesce(ap.general, false) AND ap.entity_pattern <> '*'\n"          \
+  "    AND ap.error_type IN ['database', 'validation']"
+/* the better of two patterns in fw_enhance()'s order */
+#define BETTER(A, B)                                                                               \
+  "CASE WHEN " A ".occurrence_count > " B ".occurrence_count OR (" A ".occurrence_count = " B     \
+  ".occurrence_count AND " A ".pattern_id < " B ".pattern_id) THEN " A " ELSE " B " END"
 static const char enhance_statement[] =
     "CALL {\n"
-    "  MATCH (ap:GenerationAntiPattern)\n"
-    "  WITH ap, ap.occurrence_count >= $min AND (\n"
-    "      ($entity IS NOT NULL AND ap.entity_key = $entity) OR\n"
-    "      ($entity IS NULL AND (($endpoint IS NOT NULL AND ap.endpoint_pattern = $endpoint) OR\n"
-    "                            ($schema IS NOT NULL AND ap.schema = $schema)))) AS target\n"
-    "  WHERE target OR ap.general OR (ap.entity_key = $entity AND\n"
-    "    ap.error_type IN ['database', 'validation'] AND ap.entity_pattern <> '*')\n"
-    "  WITH ap, target ORDER BY ap.first_seen, ap.pattern_id\n"
-    "  RETURN collect(ap {" PATTERN_FIELDS ", doc: CASE WHEN target THEN ap.doc END}) AS own\n"
+    "MATCH (ap:GenerationAntiPattern)\n"
+    "WHERE " PICKABLE
+    "WITH ap ORDER BY ap.occurrence_count DESC, ap.pattern_id\n"
+    "WITH collect(ap) AS ranked\n"
+    "CALL {\n"
+    "WITH ranked\n"
+    "UNWIND ranked[$max..] AS r\n"
+    "WITH r.category AS category, split(r.field_pattern, ':')[0] AS kind, collect(r) AS rs\n"
+    "RETURN collect(reduce(b = head(rs), x IN rs | " BETTER("x", "b") ")) AS reps\n"
+    "}\n"
+    "WITH ranked[..$max] + reps AS shown\n"
+    "RETURN [p IN shown | p {" PATTERN_FIELDS ", .doc}] AS shown,\n"
+    "[p IN shown | p.pattern_id] AS shown_ids\n"
     "}\n"
     "CALL {\n"
-    "  MATCH (ap:GenerationAntiPattern)\n"
-    "  WHERE $entity IS NOT NULL AND NOT coalesce(ap.general, false) AND ap.entity_pattern <> '*'\n"
-    "    AND ap.error_type IN ['database', 'validation']\n"
-    /* the group's top as enhance.c picks it: most frequent, then the first entity */
-    "  WITH ap ORDER BY ap.occurrence_count DESC, ap.entity_pattern, ap.pattern_id\n"
-    "  WITH ap.category AS category, split(ap.field_pattern, ':')[0] AS kind, collect(ap) AS all\n"
-    "  WITH category, kind, all[0] AS top, [m IN all WHERE m.entity_key <> $entity] AS others\n"
-    "  UNWIND others AS m\n"
-    "  WITH category, kind, top, m.entity_key AS key, collect(m) AS mine\n"
-    "  ORDER BY category, kind, key\n"
-    "  RETURN collect({pattern_id: 'member:' + category + ':' + kind + ':' + key,\n"
-    "    error_type: top.error_type, category: category, exception_class: top.exception_class,\n"
-    "    entity_pattern: mine[0].entity_pattern, endpoint_pattern: '', field_pattern: kind + ':*',\n"
-    "    occurrence_count: reduce(n = 0, x IN mine | n + x.occurrence_count),\n"
-    "    times_prevented: 0, times_injected: 0, times_recurred_after_injection: 0,\n"
-    "    first_seen: mine[0].first_seen, last_seen: mine[0].last_seen}) AS members\n"
+    "MATCH (ap:GenerationAntiPattern) WHERE ap.general\n"
+    "WITH ap ORDER BY ap.first_seen, ap.pattern_id\n"
+    "RETURN collect(ap {" PATTERN_FIELDS "}) AS generals\n"
     "}\n"
-    "RETURN own + members AS patterns, [] AS unclassified, [] AS runs";
+    "CALL {\n"
+    /* a group whose target-entity patterns are all left out still counts the target entity */
+    "WITH shown_ids\n"
+    "MATCH (ap:GenerationAntiPattern)\n"
+    "WHERE " MEMBER " AND ap.entity_key = $entity\n"
+    "WITH shown_ids, ap ORDER BY ap.occurrence_count DESC, ap.pattern_id\n"
+    "WITH shown_ids, ap.category AS category, split(ap.field_pattern, ':')[0] AS kind,\n"
+    "collect(ap) AS own\n"
+    "WITH own WHERE none(m IN own WHERE m.pattern_id IN shown_ids)\n"
+    "WITH collect(own[0]) AS present\n"
+    "RETURN [p IN present | p {" PATTERN_FIELDS "}] AS present,\n"
+    "[p IN present | p.pattern_id] AS present_ids\n"
+    "}\n"
+    "CALL {\n"
+    "WITH shown_ids, present_ids\n"
+    "WITH shown_ids + present_ids AS listed\n"
+    "MATCH (ap:GenerationAntiPattern)\n"
+    "WHERE " MEMBER "\n"
+    /* the group's top as enhance.c picks it: most frequent, then the first entity */
+    "WITH listed, ap ORDER BY ap.occurrence_count DESC, ap.entity_pattern, ap.pattern_id\n"
+    "WITH listed, ap.category AS category, split(ap.field_pattern, ':')[0] AS kind,\n"
+    "collect(ap) AS all\n"
+    "WITH category, kind, all[0] AS top, [m IN all WHERE m.entity_key <> $entity] AS others,\n"
+    "reduce(n = 0, m IN all | n + CASE WHEN m.entity_key = $entity AND NOT m.pattern_id IN listed\n"
+    "THEN m.occurrence_count ELSE 0 END) AS extra\n"
+    /* only whether a group spans two entities matters, and its sum: two rows hold both */
+    "WITH category, kind, top, reduce(n = extra, m IN others | n + m.occurrence_count) AS total,\n"
+    "reduce(two = [], m IN others | CASE WHEN size(two) = 2 OR\n"
+    "any(t IN two WHERE t.entity_key = m.entity_key) THEN two ELSE two + [m] END) AS two\n"
+    "UNWIND range(0, size(two) - 1) AS i\n"
+    "WITH category, kind, top, total, size(two) AS n, i, two[i] AS m\n"
+    "RETURN collect({pattern_id: 'member:' + category + ':' + kind + ':' + m.entity_key,\n"
+    "error_type: top.error_type, category: category, exception_class: top.exception_class,\n"
+    "entity_pattern: m.entity_pattern, endpoint_pattern: '', field_pattern: kind + ':*',\n"
+    "occurrence_count: CASE WHEN n = 1 THEN total WHEN i = 0 THEN total - 1 ELSE 1 END,\n"
+    "times_prevented: 0, times_injected: 0, times_recurred_after_injection: 0,\n"
+    "first_seen: m.first_seen, last_seen: m.last_seen}) AS members\n"
+    "}\n"
+    "RETURN shown + present + generals + members AS patterns, [] AS unclassified, [] AS runs";
 
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
@@ -526,5 +579,6 @@ fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, f
   str_or_null(p, "endpoint", by_endpoint ? endpoint_pattern : NULL);
   str_or_null(p, "schema", by_schema ? o->target : NULL);
   fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
+  fw__json_int(p, "max", o->max_patterns ? (long long)o->max_patterns : 5);
   return fw__cypher_body(enhance_statement, p, out, err);
 }

@@ -241,6 +241,46 @@ else describe(title, () => {
     assert.deepEqual(canon(stored.find((x) => x.pattern_id === 'ap1-bulk-0777')), canon({ ...p, kind: undefined, pattern_id: 'ap1-bulk-0777' }));
   });
 
+  test('enhance: the ranked, limited Cypher selection prompts exactly as the file store, on 1,500 varied patterns', async () => {
+    await cypher('MATCH (n) DETACH DELETE n');
+    // The example's patterns cloned over entities (the target under two spellings among them)
+    // with varied counts: targets with far more patterns than --max-patterns, ties, patterns
+    // under --min-occurrences, general-pattern groups across many entities.
+    const base = JSON.parse(readFileSync(fileStore, 'utf8'));
+    const specific = base.patterns.filter((p) => !p.general);
+    const entities = ['Product', 'product', 'Order', 'Customer', 'OrderItem', 'Category'];
+    let seed = 7;
+    const next = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const patterns = [];
+    for (let i = 0; patterns.length < 1500; i++) {
+      for (const p of specific) {
+        const entity = next(3) === 0 ? `Entity${next(40)}` : entities[next(entities.length)];
+        patterns.push({ ...p, pattern_id: `${p.pattern_id}-${i}`, entity_pattern: entity, occurrence_count: [1, 1, 2, 3, 5, 8][next(6)] });
+      }
+    }
+    const synthetic = path.join(work, 'synthetic.json');
+    writeFileSync(synthetic, JSON.stringify({ ...base, patterns }));
+    okIn(['store', 'import', '--store', store], ok(['store', 'export', '--store', synthetic]).stdout);
+    const copy = path.join(work, 'synthetic-copy', 'patterns.json');
+    okIn(['store', 'import', '--store', copy], ok(['store', 'export', '--store', store]).stdout);
+    const cases = [];
+    for (const e of ['Product', 'Order', 'Customer', 'Entity3', 'Nope']) {
+      for (const [max, min] of [[1, 1], [3, 2], [5, 5], [20, 1]]) cases.push(['--entity', e, '--ir', ir, '--max-patterns', String(max), '--min-occurrences', String(min)]);
+    }
+    for (const ep of ['POST /products', 'GET /products', 'PUT /orders/{id}']) {
+      cases.push(['--endpoint', ep, '--ir', ir], ['--endpoint', ep, '--max-patterns', '2', '--min-occurrences', '1']);
+    }
+    cases.push(['--schema', 'ProductCreate', '--ir', ir], ['--schema', 'CustomerCreate', '--max-patterns', '1']);
+    let general = 0;
+    for (const args of cases) {
+      const fromNeo4j = ok(['enhance', '--store', store, ...args], { FOREWARN_NEO4J_STATS: '1' });
+      assert.match(fromNeo4j.stderr, /neo4j: 1 HTTP requests/);
+      assert.equal(fromNeo4j.stdout, ok(['enhance', '--store', copy, ...args]).stdout, `enhance ${args.join(' ')}`);
+      if (fromNeo4j.stdout.includes('seen on other entities')) general++;
+    }
+    assert.ok(general >= 5, `general patterns in only ${general} prompts`);
+  });
+
   test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const r = fw(['stats', '--store', store], { NEO4J_PASSWORD: wrong });
