@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cypher_internal.h"
 #include "json_out.h"
 
 static const char *str_of(const cJSON *o, const char *key) {
@@ -179,9 +180,6 @@ fw_status fw_cypher_apply_result(const char *changeset, size_t len, const char *
   return print(r, out, err);
 }
 
-static const char *const counter_fields[] = {"occurrence_count", "times_prevented", "times_injected",
-                                             "times_recurred_after_injection", "prevention_rate",
-                                             "first_seen", "last_seen"};
 static const char *const skeleton_fields[] = {"pattern_id", "error_type", "category", "exception_class",
                                               "entity_pattern", "endpoint_pattern", "field_pattern", "schema"};
 
@@ -202,12 +200,13 @@ static cJSON *pattern_of(const cJSON *e) {
     }
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "general"))) fw__json_bool(p, "general", true);
   }
-  for (size_t k = 0; k < sizeof counter_fields / sizeof *counter_fields; k++)
-    cJSON_DeleteItemFromObjectCaseSensitive(p, counter_fields[k]);
+  for (size_t k = 0; k < FW_CYPHER_STORE_FIELDS; k++)
+    cJSON_DeleteItemFromObjectCaseSensitive(p, fw__cypher_store_fields[k]);
   const char *first = str_of(e, "first_seen"), *last = str_of(e, "last_seen");
   fw__json_str(p, "first_seen", first ? first : "");
   fw__json_str(p, "last_seen", last ? last : "");
-  for (size_t k = 0; k < 4; k++) fw__json_int(p, counter_fields[k], int_of(e, counter_fields[k]));
+  for (size_t k = 0; k < 4; k++) /* the counters */
+    fw__json_int(p, fw__cypher_store_fields[k], int_of(e, fw__cypher_store_fields[k]));
   return p;
 }
 
