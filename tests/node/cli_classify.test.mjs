@@ -2,12 +2,11 @@
 // the clear errors bad input must get.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from './helpers.mjs';
+import { run, tempDir } from './helpers.mjs';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'fw-cli-'));
+const tmp = tempDir('fw-cli-');
 const file = (name, content) => {
   const p = path.join(tmp, name);
   writeFileSync(p, content);

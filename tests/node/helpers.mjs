@@ -1,5 +1,7 @@
 // Shared by the node tests: where the binary is, and a runner that captures everything.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,3 +27,14 @@ export const deadPort = () => new Promise((resolve) => {
     s.close(() => resolve(port));
   });
 });
+
+// A fresh folder under the system's temp dir, removed when the test process exits (pass or fail).
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+export function tempDir(prefix) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}

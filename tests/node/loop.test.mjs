@@ -2,14 +2,13 @@
 // with prevention accounting, stats; and the enhancer's limits, ordering and sanitising.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bin, root, run } from './helpers.mjs';
+import { bin, root, run, tempDir } from './helpers.mjs';
 
 const ir = 'examples/shop/ir.json';
-const fresh = () => mkdtempSync(path.join(tmpdir(), 'fw-loop-'));
+const fresh = () => tempDir('fw-loop-');
 const json = (r) => {
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);

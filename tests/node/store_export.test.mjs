@@ -4,14 +4,12 @@
 // with other content is refused unless --replace. (File store <-> Neo4j: neo4j_store.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { root, run } from './helpers.mjs';
+import { root, run, tempDir } from './helpers.mjs';
 
 const ir = 'examples/shop/ir.json';
-const work = mkdtempSync(path.join(tmpdir(), 'fw-store-export-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('fw-store-export-');
 
 const ok = (args, opts) => {
   const r = run(args, opts);

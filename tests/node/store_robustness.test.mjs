@@ -2,11 +2,10 @@
 // at any moment leaves the old or the new store, never a torn one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root } from './helpers.mjs';
+import { root, tempDir } from './helpers.mjs';
 
 // Hundreds of processes: the release binary keeps this quick (the ASan one runs everything else).
 const fast = existsSync(path.join(root, 'build', 'forewarn')) ? path.join(root, 'build', 'forewarn') : process.env.FOREWARN_BIN;
@@ -25,7 +24,7 @@ const smoke = (runId) => JSON.stringify({
 });
 
 test('4 processes x 200 runs ingesting at once lose no increment', { timeout: 600000 }, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fw-conc-'));
+  const dir = tempDir('fw-conc-');
   const store = path.join(dir, 'store', 'patterns.json');
   const procs = 4, runs = 200;
   for (let p = 0; p < procs; p++) for (let i = 0; i < runs; i++) writeFileSync(path.join(dir, `s-${p}-${i}.json`), smoke(`run-${p}-${i}`));
@@ -44,7 +43,7 @@ test('4 processes x 200 runs ingesting at once lose no increment', { timeout: 60
 });
 
 test('kill -9 during writes leaves a valid store (old or new state)', { timeout: 600000 }, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fw-kill-'));
+  const dir = tempDir('fw-kill-');
   const store = path.join(dir, 'patterns.json');
   // a large store, so a save takes long enough to be interrupted
   const patterns = [];
