@@ -8,7 +8,7 @@
 //   node bench/classify.mjs --quick    # ~5 MB
 //   node bench/classify.mjs --help
 
-import { buildInput, defaultCorpus } from './common.mjs';
+import { buildInput, defaultCorpus, parseOptions } from './common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
@@ -45,34 +45,24 @@ function parseArgs(argv) {
     bin: join(root, 'build', 'forewarn'), python: 'python3',
     corpus: defaultCorpus, out: join(here, 'out'),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const num = (v, min) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a}: expected a number >= ${min}`);
-      return n;
-    };
+  parseOptions(argv, usage, (a, value, number) => {
     if (a === '--quick') { o.quick = true; o.sizeMb = 5; }
-    else if (a === '--size-mb') o.sizeMb = num(next(), 0.001);
-    else if (a === '--native-runs') o.nativeRuns = Math.floor(num(next(), 1));
-    else if (a === '--python-runs') o.pythonRuns = Math.floor(num(next(), 1));
+    else if (a === '--size-mb') o.sizeMb = number(0.001);
+    else if (a === '--native-runs') o.nativeRuns = Math.floor(number(1));
+    else if (a === '--python-runs') o.pythonRuns = Math.floor(number(1));
     else if (a === '--python-slice') {
-      o.pythonSlice = num(next(), 0);
+      o.pythonSlice = number(0);
       if (o.pythonSlice <= 0 || o.pythonSlice > 1) throw new Error('--python-slice: expected 0 < F <= 1');
     }
-    else if (a === '--bin') o.bin = resolve(next());
-    else if (a === '--python') o.python = next();
-    else if (a === '--corpus') o.corpus = resolve(next());
-    else if (a === '--out') o.out = resolve(next());
+    else if (a === '--bin') o.bin = resolve(value());
+    else if (a === '--python') o.python = value();
+    else if (a === '--corpus') o.corpus = resolve(value());
+    else if (a === '--out') o.out = resolve(value());
     else if (a === '--json') o.json = true;
     else if (a === '--no-single-thread') o.singleThread = false;
-    else if (a === '-h' || a === '--help') { console.log(usage); process.exit(0); }
-    else throw new Error(`unknown option ${a}\n\n${usage}`);
-  }
+    else return false;
+    return true;
+  });
   return o;
 }
 

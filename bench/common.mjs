@@ -1,5 +1,5 @@
-// Shared by the benchmarks: where the dev corpus is (../shared beside the repository) and the
-// input builder that repeats it, with unique ids, until a size is reached.
+// Shared by the benchmarks: where the dev corpus is (../shared beside the repository), the
+// input builder that repeats it, with unique ids, until a size is reached, and the option loop.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,4 +24,27 @@ export function buildInput(corpus, bytes, path, project = (r, id) => ({ ...r, id
   }
   writeFileSync(path, chunks.join(''));
   return { bytes: size, records: count, corpusRecords: records.length };
+}
+
+// The command-line loop of the benchmarks: `take(flag, value, number)` handles one option and
+// returns false for one it does not know; value() reads the option's argument, number(min) reads
+// it as a number >= min. -h/--help prints `usage` and exits.
+export function parseOptions(argv, usage, take) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    const number = (min) => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < min) throw new Error(`${a}: expected a number >= ${min}`);
+      return n;
+    };
+    if (a === '-h' || a === '--help') {
+      console.log(usage);
+      process.exit(0);
+    }
+    if (take(a, value, number) === false) throw new Error(`unknown option ${a}\n\n${usage}`);
+  }
 }

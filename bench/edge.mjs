@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseOptions } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -31,19 +32,14 @@ const usage = `usage: node bench/edge.mjs [--runs N] [--warm N] [--out DIR] [--j
 
 function parseArgs(argv) {
   const o = { runs: 9, warm: 200, out: join(here, 'out'), json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--runs') o.runs = Math.max(1, Math.floor(Number(next())) || 0);
-    else if (a === '--warm') o.warm = Math.max(1, Math.floor(Number(next())) || 0);
-    else if (a === '--out') o.out = resolve(next());
+  parseOptions(argv, usage, (a, value, number) => {
+    if (a === '--runs') o.runs = Math.max(1, Math.floor(Number(value())) || 0);
+    else if (a === '--warm') o.warm = Math.max(1, Math.floor(Number(value())) || 0);
+    else if (a === '--out') o.out = resolve(value());
     else if (a === '--json') o.json = true;
-    else if (a === '-h' || a === '--help') { console.log(usage); process.exit(0); }
-    else throw new Error(`unknown option ${a}\n\n${usage}`);
-  }
+    else return false;
+    return true;
+  });
   return o;
 }
 

@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { buildInput, defaultCorpus } from './common.mjs';
+import { buildInput, defaultCorpus, parseOptions } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -46,31 +46,21 @@ function parseArgs(argv) {
     bin: join(root, 'build', 'forewarn'), nojitBin: null, wasm: join(root, 'wasm', 'dist', 'forewarn.wasm'),
     corpus: defaultCorpus, out: join(here, 'out'),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const num = (v, min) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a}: expected a number >= ${min}`);
-      return n;
-    };
+  parseOptions(argv, usage, (a, value, number) => {
     if (a === '--quick') { o.sizeMb = 1; o.runs = 2; o.coldRuns = 5; }
-    else if (a === '--size-mb') o.sizeMb = num(next(), 0.01);
-    else if (a === '--runs') o.runs = Math.floor(num(next(), 1));
-    else if (a === '--cold-runs') o.coldRuns = Math.floor(num(next(), 1));
-    else if (a === '--bin') o.bin = resolve(next());
-    else if (a === '--nojit-bin') o.nojitBin = resolve(next());
+    else if (a === '--size-mb') o.sizeMb = number(0.01);
+    else if (a === '--runs') o.runs = Math.floor(number(1));
+    else if (a === '--cold-runs') o.coldRuns = Math.floor(number(1));
+    else if (a === '--bin') o.bin = resolve(value());
+    else if (a === '--nojit-bin') o.nojitBin = resolve(value());
     else if (a === '--no-nojit') o.nojit = false;
-    else if (a === '--wasm') o.wasm = resolve(next());
-    else if (a === '--corpus') o.corpus = resolve(next());
-    else if (a === '--out') o.out = resolve(next());
+    else if (a === '--wasm') o.wasm = resolve(value());
+    else if (a === '--corpus') o.corpus = resolve(value());
+    else if (a === '--out') o.out = resolve(value());
     else if (a === '--json') o.json = true;
-    else if (a === '-h' || a === '--help') { console.log(usage); process.exit(0); }
-    else throw new Error(`unknown option ${a}\n\n${usage}`);
-  }
+    else return false;
+    return true;
+  });
   return o;
 }
 
