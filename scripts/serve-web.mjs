@@ -5,7 +5,7 @@
 // Only files under web/ are served (no listing, no path outside it); every answer carries the
 // page's Content-Security-Policy (with frame-ancestors, which a <meta> tag cannot set).
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +15,9 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm',
   '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
-const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self' http: https:; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The page's own policy (its <meta> tag, so that static hosting keeps it too) plus frame-ancestors.
+const CSP = `${readFileSync(path.join(webRoot, 'index.html'), 'utf8')
+  .match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)[1]}; frame-ancestors 'none'`;
 
 function parsePort(argv) {
   const i = argv.indexOf('--port');

@@ -390,9 +390,9 @@ async function refreshStore() {
 
 // ---- shared ------------------------------------------------------------------------------
 
+// The core's messages already start with the JSON path of a schema error.
 function describeError(err) {
-  const where = err.path ? ` (at ${err.path})` : '';
-  return `${err.message ?? err}${where}`;
+  return String(err.message ?? err);
 }
 
 // Once loaded, the page works offline: the service worker keeps a copy of every file.
