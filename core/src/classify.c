@@ -321,8 +321,8 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
 }
 
 static void find_hints(fw_classifier *cl, fw_classification *c) {
-  for (size_t h = 0; h < cl->rules->nhints; h++) {
-    const pcre2_code *re = cl->rules->hints[h];
+  for (size_t h = 0; h < cl->rules->hints.n; h++) {
+    const pcre2_code *re = cl->rules->hints.re[h];
     if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, re, c);
   }
 }
@@ -393,6 +393,13 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   }
 
   const char *w = cl->work.data;
+  c->span_start = 0;
+  c->span_end = cl->work.len;
+  if (block != (size_t)-1) { /* the block and what follows it, up to the next exception */
+    c->span_start = cl->exc[block].msg_start;
+    c->span_end = block + 1 < cl->nexc ? cl->exc[block + 1].msg_start : cl->work.len;
+    if (c->span_end < c->span_start) c->span_end = cl->exc[block].msg_end;
+  }
   if (best < rules->nrules) {
     const fw_rule *rule = &rules->rules[best];
     c->category = rule->category;

@@ -27,6 +27,7 @@ typedef struct fw_exception {
  * or into small owned buffers here; all may be empty. */
 typedef struct fw_ir_context {
   bool mapped;
+  bool entity_inferred, field_inferred; /* from the spec's only candidate, not from the text */
   char entity[128];
   char table[128];
   char field[128];
@@ -56,6 +57,7 @@ typedef struct fw_classification {
   char *context[FW_CONTEXT_KEY_COUNT];
   char *hints[FW_HINT_COUNT];
   fw_ir_context ir;
+  size_t span_start, span_end; /* the prepared text the rule matched in: its block, or all */
 } fw_classification;
 
 struct fw_classifier {
@@ -117,6 +119,15 @@ void fw__endpoint_pattern(const fw_ir *ir, const char *endpoint, char *out, size
 struct fw_enhance_options;
 fw_status fw__enhance_target(const struct fw_enhance_options *o, const char **entity,
                              char *endpoint_pattern, size_t cap, fw_error *err);
+
+/* Stage 4b: the errors of a text that holds several (classify_items.c). Call right after
+ * fw__classify() produced c, while the classifier still holds c's text: *out gets one
+ * classification per error (*n of them, freed with fw__classifications_free), or *n = 0 when the
+ * text holds one error or c is not a validation error. */
+fw_status fw__classify_items(fw_classifier *cl, const fw_classification *c,
+                             const fw_classify_options *opts, fw_classification **out, size_t *n,
+                             fw_error *err);
+void fw__classifications_free(fw_classification *items, size_t n);
 
 /* Stage 5: identity and remediation (antipattern.c). */
 void fw__pattern_id(const fw_classification *c, const fw_rules *rules, char out[32]);

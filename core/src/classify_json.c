@@ -25,6 +25,10 @@ static cJSON *ir_object(const fw_ir_context *x) {
   fw__json_str_or_null(o, "endpoint", x->endpoint);
   fw__json_str_or_null(o, "endpoint_pattern", x->endpoint_pattern);
   fw__json_bool(o, "mapped", x->mapped);
+  cJSON *inferred = cJSON_CreateArray();
+  if (x->entity_inferred && x->entity[0]) cJSON_AddItemToArray(inferred, cJSON_CreateString("entity_name"));
+  if (x->field_inferred && x->field[0]) cJSON_AddItemToArray(inferred, cJSON_CreateString("field_name"));
+  fw__json_add(o, "inferred", inferred);
   return o;
 }
 
@@ -77,9 +81,11 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   return o;
 }
 
-/* Fill `o` with the classification fields (after any "id" the caller added). */
+/* Fill `o` with the classification fields (after any "id" the caller added). snippets: the
+ * classifier's kept buffers the anti-pattern's snippets are rendered into (one classification a
+ * tree), or NULL for copies. */
 static void classification_fields(fw_classifier *cl, cJSON *o, const fw_classification *c,
-                                  const fw_classify_options *opts) {
+                                  const fw_classify_options *opts, fw_buf *snippets) {
   const fw_rules *rules = cl->rules;
   const fw_category *cat = c->category == (size_t)-1 ? NULL : &rules->categories[c->category];
   /* these strings live in the rules or in c until the tree is printed: referenced, not copied */
@@ -99,7 +105,26 @@ static void classification_fields(fw_classifier *cl, cJSON *o, const fw_classifi
   fw__pattern_id(c, rules, id);
   fw__json_str(o, "pattern_id", id);
   const char *now = opts && opts->now ? opts->now : epoch;
-  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now, cl->snippets));
+  fw__json_add(o, "anti_pattern", fw__antipattern_object(c, rules, id, now, snippets));
+}
+
+/* The classification of a text, and when it holds several errors an "errors" array with each
+ * one's classification (the first is the text's own). items live until the tree is printed. */
+static fw_status fields_with_items(fw_classifier *cl, cJSON *o, const fw_classification *c,
+                                   const fw_classify_options *opts, fw_classification **items,
+                                   size_t *nitems, fw_error *err) {
+  fw_status st = fw__classify_items(cl, c, opts, items, nitems, err);
+  if (st != FW_OK) return st;
+  classification_fields(cl, o, c, opts, *nitems ? NULL : cl->snippets);
+  if (!*nitems) return FW_OK;
+  cJSON *arr = cJSON_CreateArray();
+  for (size_t k = 0; k < *nitems; k++) {
+    cJSON *e = cJSON_CreateObject();
+    classification_fields(cl, e, &(*items)[k], opts, NULL);
+    cJSON_AddItemToArray(arr, e);
+  }
+  fw__json_add(o, "errors", arr);
+  return FW_OK;
 }
 
 /* A tree built in the arena is released with it; otherwise it is deleted. */
@@ -141,9 +166,13 @@ static fw_status classify_text(fw_classifier *cl, const char *text, size_t len,
     fw__classification_clear(&c);
     return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
-  classification_fields(cl, o, &c, opts);
-  st = print(cl, o, out_json, err); /* before the clear: the tree references c's strings */
+  fw_classification *items = NULL;
+  size_t nitems = 0;
+  st = fields_with_items(cl, o, &c, opts, &items, &nitems, err);
+  if (st == FW_OK) st = print(cl, o, out_json, err); /* before the clear: the tree references c's strings */
+  else drop(o);
   fw__classification_clear(&c);
+  fw__classifications_free(items, nitems);
   return st;
 }
 
@@ -196,9 +225,20 @@ static fw_status classify_record(fw_classifier *cl, const char *line, size_t len
     drop(rec);
     return error_record(cl, o, st, &local, out_json, err);
   }
-  classification_fields(cl, o, &c, &local_opts);
+  fw_classification *items = NULL;
+  size_t nitems = 0;
+  st = fields_with_items(cl, o, &c, &local_opts, &items, &nitems, &local);
+  if (st != FW_OK) {
+    cJSON *eo = cJSON_CreateObject(); /* the partly filled record is replaced by the error */
+    fw__json_add(eo, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+    fw__classification_clear(&c);
+    drop(rec);
+    drop(o);
+    return error_record(cl, eo, st, &local, out_json, err);
+  }
   st = print(cl, o, out_json, err); /* before the clear: the tree references c's strings */
   fw__classification_clear(&c);
+  fw__classifications_free(items, nitems);
   drop(rec);
   return st;
 }

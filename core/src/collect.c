@@ -83,6 +83,74 @@ static bool recurred(const cJSON *inj, const observation *obs, size_t n) {
   return false;
 }
 
+/* What a run's violations add up to: observations by pattern_id, unclassified groups by
+ * template id (each found through a map, so a run stays linear in its violations). */
+typedef struct collector {
+  observation *obs;
+  size_t nobs, cap;
+  fw_strmap seen, unseen;
+  cJSON *unc, *msgs;
+} collector;
+
+static fw_status record(collector *col, fw_classifier *cl, const fw_classification *c,
+                        const char *endpoint, const char *now, fw_error *err) {
+  char id[32];
+  fw__pattern_id(c, cl->rules, id);
+  if (c->category == (size_t)-1) {
+    char tid[40];
+    snprintf(tid, sizeof tid, "un%s", id + 2); /* same hash: exception class + template */
+    size_t at = fw_strmap_get(&col->unseen, tid);
+    cJSON *rec = at == (size_t)-1 ? NULL : cJSON_GetArrayItem(col->unc, (int)at);
+    if (!rec) {
+      rec = cJSON_CreateObject();
+      fw__json_str(rec, "template_id", tid);
+      fw__json_str(rec, "exception_class", c->exception_class);
+      fw__json_str(rec, "message_template", c->message_template);
+      char sample[512];
+      snprintf(sample, sizeof sample, "%s", c->message);
+      fw__json_str(rec, "sample", sample);
+      fw__json_int(rec, "count", 0);
+      fw__json_add(rec, "endpoints", cJSON_CreateArray());
+      if (!fw_strmap_put(&col->unseen, tid, (size_t)cJSON_GetArraySize(col->unc)))
+        return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      cJSON_AddItemToArray(col->unc, rec);
+    }
+    char raw[24];
+    snprintf(raw, sizeof raw, "%lld", fw__json_get_int(rec, "count") + 1);
+    cJSON_ReplaceItemInObjectCaseSensitive(rec, "count", cJSON_CreateRaw(raw));
+    add_endpoint(cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint);
+    char line[300];
+    snprintf(line, sizeof line, "%s: %.200s", endpoint, c->message);
+    cJSON_AddItemToArray(col->msgs, cJSON_CreateString(line));
+    return FW_OK;
+  }
+  /* by id: a run of many violations over many patterns stays linear */
+  size_t k = fw_strmap_get(&col->seen, id);
+  if (k == (size_t)-1) {
+    if (col->nobs == col->cap) {
+      size_t cap = col->cap ? col->cap * 2 : 16;
+      observation *grown = fw__realloc(col->obs, sizeof *grown * cap);
+      if (!grown) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      col->obs = grown;
+      col->cap = cap;
+    }
+    k = col->nobs;
+    observation *o = &col->obs[col->nobs++];
+    memset(o, 0, sizeof *o);
+    snprintf(o->id, sizeof o->id, "%s", id);
+    o->pattern = fw__antipattern_object(c, cl->rules, id, now, NULL);
+    fw__json_str(o->pattern, "schema", c->ir.schema);
+    o->endpoints = cJSON_CreateArray();
+    snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c->category].name);
+    snprintf(o->constraint, sizeof o->constraint, "%s", c->ir.constraint_type);
+    snprintf(o->entity, sizeof o->entity, "%s", c->ir.entity);
+    if (!fw_strmap_put(&col->seen, o->id, k)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  col->obs[k].count++;
+  add_endpoint(col->obs[k].endpoints, endpoint);
+  return FW_OK;
+}
+
 static fw_status parse_doc(const char *json, size_t len, const char *what, cJSON **out, fw_error *err) {
   if (fw__utf8_invalid_at(json, len) != (size_t)-1) return fw__fail(err, FW_ERR_UTF8, "%s is not valid UTF-8", what);
   const char *end = NULL;
@@ -124,22 +192,24 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   if (st == FW_OK && manifest) st = check_manifest(manifest, run_id, err);
   const cJSON *violations = smoke ? cJSON_GetObjectItemCaseSensitive(smoke, "violations") : NULL;
   const cJSON *traces = smoke ? cJSON_GetObjectItemCaseSensitive(smoke, "stack_traces") : NULL;
-  size_t nviol = st == FW_OK ? (size_t)cJSON_GetArraySize(violations) : 0;
   size_t ntrace = cJSON_IsArray(traces) ? (size_t)cJSON_GetArraySize(traces) : 0;
-  observation *obs = nviol ? fw_malloc(sizeof *obs * nviol) : NULL;
   bool *used = ntrace ? fw_malloc(sizeof *used * ntrace) : NULL;
-  if ((nviol && !obs) || (ntrace && !used)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (ntrace && !used) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   if (used) memset(used, 0, sizeof *used * ntrace);
   const cJSON **trace_items = ntrace ? fw_malloc(sizeof *trace_items * ntrace) : NULL;
   if (ntrace && !trace_items) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   size_t nt = 0;
   const cJSON *ti;
   if (trace_items) cJSON_ArrayForEach(ti, traces) trace_items[nt++] = ti;
-  fw_strmap cursor, seen; /* next trace per endpoint; observation index per pattern_id */
+  fw_strmap cursor; /* next trace per endpoint */
   fw_strmap_init(&cursor);
-  fw_strmap_init(&seen);
-  size_t nobs = 0;
+  collector col = {0};
+  fw_strmap_init(&col.seen);
+  fw_strmap_init(&col.unseen);
+  size_t nrecorded = 0; /* violations, a multi-error text counted once per error */
   cJSON *cs = cJSON_CreateObject(), *unc = cJSON_CreateArray(), *msgs = cJSON_CreateArray();
+  col.unc = unc;
+  col.msgs = msgs;
   fw_buf text;
   fw_buf_init(&text);
   const cJSON *v;
@@ -193,64 +263,32 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
       char line[300];
       snprintf(line, sizeof line, "%s: %s", endpoint, cerr.message);
       cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
+      nrecorded++;
       continue;
     }
-    char id[32];
-    fw__pattern_id(&c, cl->rules, id);
-    if (c.category == (size_t)-1) {
-      char tid[40];
-      snprintf(tid, sizeof tid, "un%s", id + 2); /* same hash: exception class + template */
-      cJSON *rec = NULL, *e;
-      cJSON_ArrayForEach(e, unc) {
-        if (strcmp(str_of(e, "template_id"), tid) == 0) rec = e;
-      }
-      if (!rec) {
-        rec = cJSON_CreateObject();
-        fw__json_str(rec, "template_id", tid);
-        fw__json_str(rec, "exception_class", c.exception_class);
-        fw__json_str(rec, "message_template", c.message_template);
-        char sample[512];
-        snprintf(sample, sizeof sample, "%s", c.message);
-        fw__json_str(rec, "sample", sample);
-        fw__json_int(rec, "count", 0);
-        fw__json_add(rec, "endpoints", cJSON_CreateArray());
-        cJSON_AddItemToArray(unc, rec);
-      }
-      char raw[24];
-      snprintf(raw, sizeof raw, "%lld", fw__json_get_int(rec, "count") + 1);
-      cJSON_ReplaceItemInObjectCaseSensitive(rec, "count", cJSON_CreateRaw(raw));
-      add_endpoint(cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint);
-      char line[300];
-      snprintf(line, sizeof line, "%s: %.200s", endpoint, c.message);
-      cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
-    } else {
-      /* by id: a run of many violations over many patterns stays linear */
-      size_t k = fw_strmap_get(&seen, id);
-      if (k == (size_t)-1) {
-        k = nobs;
-        observation *o = &obs[nobs++];
-        memset(o, 0, sizeof *o);
-        snprintf(o->id, sizeof o->id, "%s", id);
-        o->pattern = fw__antipattern_object(&c, cl->rules, id, now, NULL);
-        fw__json_str(o->pattern, "schema", c.ir.schema);
-        o->endpoints = cJSON_CreateArray();
-        snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c.category].name);
-        snprintf(o->constraint, sizeof o->constraint, "%s", c.ir.constraint_type);
-        snprintf(o->entity, sizeof o->entity, "%s", c.ir.entity);
-        if (!fw_strmap_put(&seen, o->id, k)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
-      }
-      obs[k].count++;
-      add_endpoint(obs[k].endpoints, endpoint);
+    fw_classification *items = NULL;
+    size_t nitems = 0;
+    fw_status ist = fw__classify_items(cl, &c, &opts, &items, &nitems, &cerr);
+    if (ist != FW_OK) {
+      if (err) *err = cerr;
+      st = ist;
+      fw__classification_clear(&c);
+      break;
     }
+    /* a text with several errors (a 422 body) is that many violations */
+    for (size_t k = 0; k < (nitems ? nitems : 1) && st == FW_OK; k++)
+      st = record(&col, cl, nitems ? &items[k] : &c, endpoint, now, err);
+    nrecorded += nitems ? nitems : 1;
+    fw__classifications_free(items, nitems);
     fw__classification_clear(&c);
   }
   fw_buf_free(&text);
   cJSON *arr = cJSON_CreateArray();
-  for (size_t k = 0; k < nobs; k++) {
+  for (size_t k = 0; k < col.nobs; k++) {
     cJSON *o = cJSON_CreateObject();
-    fw__json_add(o, "pattern", obs[k].pattern);
-    fw__json_int(o, "count", obs[k].count);
-    fw__json_add(o, "endpoints", obs[k].endpoints);
+    fw__json_add(o, "pattern", col.obs[k].pattern);
+    fw__json_int(o, "count", col.obs[k].count);
+    fw__json_add(o, "endpoints", col.obs[k].endpoints);
     cJSON_AddItemToArray(arr, o);
   }
   cJSON *injections = cJSON_CreateArray();
@@ -260,12 +298,12 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
     cJSON *copy = cJSON_Duplicate(inj, true);
     if (!copy) continue;
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "recurred");
-    fw__json_bool(copy, "recurred", recurred(inj, obs, nobs));
+    fw__json_bool(copy, "recurred", recurred(inj, col.obs, col.nobs));
     cJSON_AddItemToArray(injections, copy);
   }
   fw__json_str(cs, "run_id", run_id ? run_id : "");
   fw__json_str(cs, "now", now);
-  fw__json_int(cs, "violations", (long long)nviol);
+  fw__json_int(cs, "violations", (long long)nrecorded);
   fw__json_add(cs, "observations", arr);
   fw__json_add(cs, "unclassified", unc);
   fw__json_add(cs, "injections", injections);
@@ -275,11 +313,12 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
     if (!*changeset_json) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   cJSON_Delete(cs);
-  fw_free(obs);
+  fw_free(col.obs);
   fw_free(used);
   fw_free(trace_items);
   fw_strmap_free(&cursor);
-  fw_strmap_free(&seen);
+  fw_strmap_free(&col.seen);
+  fw_strmap_free(&col.unseen);
   cJSON_Delete(smoke);
   cJSON_Delete(manifest);
   return st;

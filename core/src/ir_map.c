@@ -16,6 +16,9 @@ static void put(char *dst, size_t cap, const char *src) { fw__join(dst, cap, &sr
 
 static bool is_upper_c(char c) { return c >= 'A' && c <= 'Z'; }
 
+static size_t squash(const char *s, char *out, size_t cap);
+static const fw_ir_field *field_ci(const fw_ir_entity *e, const char *name);
+
 /* "finance.sys_user" -> "sys_user", quotes dropped. */
 static const char *bare_table(const char *t, char *buf, size_t cap) {
   const char *dot = strrchr(t, '.');
@@ -39,7 +42,28 @@ static const fw_ir_entity *entity_by_table(const fw_ir *ir, const char *table) {
     fw_free(derived);
     if (same) return e;
   }
+  /* "order_item", "OrderItems", "order-items": the entity name once case, '_', '-' and a plural
+   * ending are dropped */
+  char want[128], have[128];
+  size_t n = squash(bare, want, sizeof want);
+  if (n > 3 && strcmp(want + n - 3, "ies") == 0) strcpy(want + n - 3, "y");
+  else if (n > 1 && want[n - 1] == 's' && want[n - 2] != 's') want[n - 1] = '\0';
+  for (size_t i = 0; want[0] && i < ir->nentities; i++) {
+    squash(ir->entities[i].name, have, sizeof have);
+    if (strcmp(want, have) == 0) return &ir->entities[i];
+  }
   return NULL;
+}
+
+/* The only entity with a field of that name, when the text names a column but no table. */
+static const fw_ir_entity *entity_by_field(const fw_ir *ir, const char *name) {
+  const fw_ir_entity *hit = NULL;
+  for (size_t i = 0; name && i < ir->nentities; i++) {
+    if (!field_ci(&ir->entities[i], name)) continue;
+    if (hit) return NULL;
+    hit = &ir->entities[i];
+  }
+  return hit;
 }
 
 static const fw_ir_entity *entity_by_name(const fw_ir *ir, const char *name) {
@@ -68,6 +92,78 @@ static const fw_ir_field *field_ci(const fw_ir_entity *e, const char *name) {
     if (fw__ieq(e->fields[i].name, name)) return &e->fields[i];
   }
   return NULL;
+}
+
+/* A name with case, '_' and '-' dropped: "fullName", "full_name" and "Full-Name" agree. */
+static size_t squash(const char *s, char *out, size_t cap) {
+  size_t w = 0;
+  for (; s && *s && w + 1 < cap; s++) {
+    char c = *s;
+    if (c == '_' || c == '-' || c == ' ') continue;
+    out[w++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+  out[w] = '\0';
+  return w;
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), stopped
+ * early once it passes `limit`: names are short, so three rows on the stack suffice. */
+static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn, size_t limit) {
+  enum { W = 64 };
+  if (an >= W || bn >= W) return limit + 1;
+  size_t rows[3][W], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+  for (size_t j = 0; j <= bn; j++) prev[j] = j;
+  for (size_t i = 1; i <= an; i++) {
+    cur[0] = i;
+    size_t best = cur[0];
+    for (size_t j = 1; j <= bn; j++) {
+      size_t cost = a[i - 1] != b[j - 1];
+      size_t v = prev[j - 1] + cost;
+      if (prev[j] + 1 < v) v = prev[j] + 1;
+      if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+        v = prev2[j - 2] + 1;
+      cur[j] = v;
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    size_t *t = prev2;
+    prev2 = prev, prev = cur, cur = t;
+  }
+  return prev[bn];
+}
+
+/* The spec field a misspelt or differently cased name stands for (docs/formats.md, "Spec
+ * mapping"): the same letters once case, '_' and '-' are dropped ("fullName" -> "full_name"),
+ * else the one field within edit distance 1 (names of 4 to 7 letters) or 2 (8 or more), where
+ * exactly one field is that close. Short names and ties map to nothing: a wrong field is worse
+ * than none. */
+static const fw_ir_field *field_similar(const fw_ir_entity *e, const char *name) {
+  char want[128], have[128];
+  size_t wn = name ? squash(name, want, sizeof want) : 0;
+  if (!e || wn == 0) return NULL;
+  for (size_t i = 0; i < e->nfields; i++) {
+    squash(e->fields[i].name, have, sizeof have);
+    if (strcmp(want, have) == 0) return &e->fields[i];
+  }
+  if (wn < 4) return NULL;
+  size_t limit = wn >= 8 ? 2 : 1, best_d = limit + 1;
+  const fw_ir_field *best = NULL;
+  bool tie = false;
+  for (size_t i = 0; i < e->nfields; i++) {
+    size_t hn = squash(e->fields[i].name, have, sizeof have);
+    if (hn < 4) continue;
+    size_t d = edit_distance(want, wn, have, hn, limit);
+    if (d < best_d) best = &e->fields[i], best_d = d, tie = false;
+    else if (d == best_d && d <= limit) tie = true;
+  }
+  return best_d <= limit && !tie ? best : NULL;
+}
+
+/* A field of e by a name from the text: exactly (any case), else by similarity. */
+static const fw_ir_field *field_named(const fw_ir_entity *e, const char *name) {
+  const fw_ir_field *f = field_ci(e, name);
+  return f ? f : field_similar(e, name);
 }
 
 /* A constraint name such as "users_email_key" or "fk_orders_customer_id" contains the field. */
@@ -101,6 +197,7 @@ static const fw_ir_field *only_field(const fw_ir_entity *e, bool (*pred)(const f
 }
 static bool is_fk(const fw_ir_field *f) { return f->fk_entity != NULL; }
 static bool is_unique(const fw_ir_field *f) { return f->unique && !f->primary_key; }
+static bool is_bounded(const fw_ir_field *f) { return f->has_min || f->has_max; }
 
 static bool segment_is_param(const char *s, size_t n) {
   if (n >= 2 && s[0] == '{' && s[n - 1] == '}') return true;
@@ -295,14 +392,22 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
   }
   if (ep) x->success_status = ep->success_status;
 
-  /* entity: table, then class/model names, then the endpoint's entity */
+  /* entity: table, then class/model names, then the endpoint's entity, then the only entity
+   * with the column the text names (the last two inferred: the text did not name it) */
   const fw_ir_entity *ent = NULL;
   const char *model = c->hints[FW_HINT_MODEL];
   if (ir) {
     if (ctx(c, K_TABLE)) ent = entity_by_table(ir, ctx(c, K_TABLE));
     if (!ent && ctx(c, K_OBJECT)) ent = entity_by_name(ir, ctx(c, K_OBJECT));
     if (!ent && model) ent = entity_by_schema(ir, model);
-    if (!ent && ep && ep->entity) ent = fw__ir_entity(ir, ep->entity);
+    if (!ent && ep && ep->entity) {
+      ent = fw__ir_entity(ir, ep->entity);
+      x->entity_inferred = ent != NULL;
+    }
+    if (!ent && column_name(c)) {
+      ent = entity_by_field(ir, column_name(c));
+      x->entity_inferred = ent != NULL;
+    }
   }
   if (ent) {
     PUT(x->entity, ent->name);
@@ -315,26 +420,35 @@ void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
     PUT(x->entity, ctx(c, K_OBJECT));
   }
 
-  /* field: column, validation field, attribute, constraint name, the only candidate */
+  /* field: with a spec, always one of the entity's fields or none (never a code identifier of
+   * the traceback): the column or validation field the text names, exactly or by similarity,
+   * the attribute, a field inside the constraint's name; when the text names none of these,
+   * the only candidate the spec leaves (inferred) */
   const fw_ir_field *fld = NULL;
   if (ent) {
-    fld = field_ci(ent, column_name(c));
-    if (!fld) fld = field_ci(ent, ctx(c, K_FIELD));
+    fld = field_named(ent, column_name(c));
+    if (!fld) fld = field_named(ent, ctx(c, K_FIELD));
     if (!fld) fld = field_ci(ent, ctx(c, K_ATTRIBUTE));
     if (!fld && ctx(c, K_CONSTRAINT)) fld = field_in_constraint(ent, ctx(c, K_CONSTRAINT));
-    if (!fld && strcmp(category_constraint, "foreign_key") == 0) fld = only_field(ent, is_fk);
-    if (!fld && strcmp(category_constraint, "unique") == 0) fld = only_field(ent, is_unique);
-    /* "value too long for type character varying(32)": the field declared with that length */
-    if (!fld && strcmp(category_constraint, "max_length") == 0 && c->hints[FW_HINT_LENGTH]) {
-      long want = strtol(c->hints[FW_HINT_LENGTH], NULL, 10);
-      for (size_t i = 0; i < ent->nfields; i++) {
-        if (ent->fields[i].max_length != want) continue;
-        if (fld) { fld = NULL; break; } /* ambiguous: two fields of that length */
-        fld = &ent->fields[i];
+    bool named = column_name(c) || ctx(c, K_FIELD) || ctx(c, K_ATTRIBUTE);
+    if (!fld && !named) {
+      if (strcmp(category_constraint, "foreign_key") == 0) fld = only_field(ent, is_fk);
+      else if (strcmp(category_constraint, "unique") == 0) fld = only_field(ent, is_unique);
+      else if (strcmp(category_constraint, "check") == 0) fld = only_field(ent, is_bounded);
+      /* "value too long for type character varying(32)": the field declared with that length */
+      else if (strcmp(category_constraint, "max_length") == 0 && c->hints[FW_HINT_LENGTH]) {
+        long want = strtol(c->hints[FW_HINT_LENGTH], NULL, 10);
+        for (size_t i = 0; i < ent->nfields; i++) {
+          if (ent->fields[i].max_length != want) continue;
+          if (fld) { fld = NULL; break; } /* ambiguous: two fields of that length */
+          fld = &ent->fields[i];
+        }
       }
+      x->field_inferred = fld != NULL;
     }
   }
   if (fld) set_field(x, ir, fld);
+  else if (ir) { /* no spec field: none */ }
   else if (column_name(c)) PUT(x->field, column_name(c));
   else if (ctx(c, K_FIELD)) PUT(x->field, ctx(c, K_FIELD));
   else if (ctx(c, K_ATTRIBUTE)) PUT(x->field, ctx(c, K_ATTRIBUTE));

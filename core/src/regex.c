@@ -5,6 +5,8 @@
  */
 #include "rules_internal.h"
 
+#include <cjson/cJSON.h>
+
 pcre2_code *fw__regex_compile(const char *pattern, fw_error *err, const char *what) {
   return fw__regex_compile_with(pattern, 0, err, what);
 }
@@ -27,4 +29,31 @@ pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_err
   /* JIT is an optimisation: unavailable in WASM, and a pattern JIT refuses still runs. */
   (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
   return re;
+}
+
+void fw__regex_list_free(fw_regex_list *l) {
+  for (size_t k = 0; k < l->n; k++) pcre2_code_free(l->re[k]);
+  fw_free(l->re);
+  l->re = NULL;
+  l->n = 0;
+}
+
+fw_status fw__regex_list_parse(const cJSON *arr, const char *path, fw_regex_list *out,
+                               fw_error *err) {
+  out->re = NULL;
+  out->n = 0;
+  if (!cJSON_IsArray(arr)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an array of regex strings");
+  size_t n = (size_t)cJSON_GetArraySize(arr);
+  out->re = fw_malloc(sizeof *out->re * (n ? n : 1));
+  if (!out->re) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  const cJSON *h;
+  cJSON_ArrayForEach(h, arr) {
+    pcre2_code *re = cJSON_IsString(h) ? fw__regex_compile(h->valuestring, err, path + 2) : NULL;
+    if (!re) {
+      fw__regex_list_free(out);
+      return cJSON_IsString(h) ? FW_ERR_RULE_COMPILE : fw__fail_path(err, FW_ERR_SCHEMA, path, "expected strings");
+    }
+    out->re[out->n++] = re;
+  }
+  return FW_OK;
 }

@@ -361,43 +361,16 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   const cJSON *arr = cJSON_GetObjectItemCaseSensitive(pack, "rules");
   st = arr ? parse_rules(arr, rules, fresh, nfresh, &list, &n, err) : FW_OK;
   pcre2_code *sql = NULL;
-  pcre2_code **hints = NULL;
-  size_t nhints = 0;
+  fw_regex_list hints = {0}, items = {0};
   const cJSON *sqlj = cJSON_GetObjectItemCaseSensitive(pack, "sql_table");
   if (st == FW_OK && sqlj) {
     if (!cJSON_IsString(sqlj)) st = fw__fail_path(err, FW_ERR_SCHEMA, "$.sql_table", "expected a regex string");
     else if (!(sql = fw__regex_compile(sqlj->valuestring, err, "sql_table"))) st = FW_ERR_RULE_COMPILE;
   }
   const cJSON *hj = cJSON_GetObjectItemCaseSensitive(pack, "hints");
-  if (st == FW_OK && hj) {
-    if (!cJSON_IsArray(hj)) {
-      st = fw__fail_path(err, FW_ERR_SCHEMA, "$.hints", "expected an array of regex strings");
-    } else {
-      nhints = (size_t)cJSON_GetArraySize(hj);
-      hints = fw_malloc(sizeof *hints * (nhints ? nhints : 1));
-      if (!hints) {
-        nhints = 0;
-        st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
-      }
-      size_t k = 0;
-      const cJSON *h;
-      if (hints) cJSON_ArrayForEach(h, hj) {
-        if (st != FW_OK) break;
-        if (!cJSON_IsString(h) || !(hints[k] = fw__regex_compile(h->valuestring, err, "hints"))) {
-          st = cJSON_IsString(h) ? FW_ERR_RULE_COMPILE
-                                 : fw__fail_path(err, FW_ERR_SCHEMA, "$.hints", "expected strings");
-          break;
-        }
-        k++;
-      }
-      if (st != FW_OK && hints) {
-        for (size_t q = 0; q < k; q++) pcre2_code_free(hints[q]);
-        fw_free(hints);
-        hints = NULL;
-        nhints = 0;
-      }
-    }
-  }
+  if (st == FW_OK && hj) st = fw__regex_list_parse(hj, "$.hints", &hints, err);
+  const cJSON *ij = cJSON_GetObjectItemCaseSensitive(pack, "items");
+  if (st == FW_OK && ij) st = fw__regex_list_parse(ij, "$.items", &items, err);
   const cJSON *pj = cJSON_GetObjectItemCaseSensitive(pack, "log_prefixes");
   size_t nprefix_new = 0;
   if (st == FW_OK && pj) {
@@ -436,8 +409,8 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     fw_free(cats);
     fw_free(fresh);
     pcre2_code_free(sql);
-    for (size_t k = 0; k < nhints; k++) pcre2_code_free(hints[k]);
-    fw_free(hints);
+    fw__regex_list_free(&hints);
+    fw__regex_list_free(&items);
     return st;
   }
   /* Commit: new rules first (they take precedence), then the existing ones. */
@@ -469,11 +442,13 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     pcre2_code_free(rules->sql_table);
     rules->sql_table = sql;
   }
-  if (hints) {
-    for (size_t k = 0; k < rules->nhints; k++) pcre2_code_free(rules->hints[k]);
-    fw_free(rules->hints);
+  if (hj) { /* a pack's list replaces the one before it */
+    fw__regex_list_free(&rules->hints);
     rules->hints = hints;
-    rules->nhints = nhints;
+  }
+  if (ij) {
+    fw__regex_list_free(&rules->items);
+    rules->items = items;
   }
   if (rules->nprefix) memcpy(mprefix, rules->prefix_sources, sizeof *mprefix * rules->nprefix);
   fw_free(rules->prefix_sources);
@@ -579,8 +554,8 @@ void fw_rules_free(fw_rules *rules) {
   fw_free(rules->prefix_sources);
   pcre2_code_free(rules->log_prefix);
   pcre2_code_free(rules->sql_table);
-  for (size_t i = 0; i < rules->nhints; i++) pcre2_code_free(rules->hints[i]);
-  fw_free(rules->hints);
+  fw__regex_list_free(&rules->hints);
+  fw__regex_list_free(&rules->items);
   pcre2_code_free(rules->exception_line);
   pcre2_code_free(rules->normalizer);
   pcre2_code_free(rules->normalizer_lite);

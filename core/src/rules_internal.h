@@ -11,6 +11,12 @@
 
 #include "internal.h"
 
+/* A list of compiled patterns from a pack (hints, items). */
+typedef struct fw_regex_list {
+  pcre2_code **re;
+  size_t n;
+} fw_regex_list;
+
 typedef enum fw_scope { FW_SCOPE_ANY = 0, FW_SCOPE_MESSAGE, FW_SCOPE_TEXT } fw_scope;
 
 typedef struct fw_category {
@@ -44,8 +50,10 @@ struct fw_rules {
   size_t nprefix;
   pcre2_code *log_prefix; /* (?m)^(?:p1|p2|...) or NULL */
   pcre2_code *sql_table;
-  pcre2_code **hints;
-  size_t nhints;
+  fw_regex_list hints; /* regexes run over the text for spec-mapping hints (model, method, path) */
+  /* one error each, of a text that holds several (a 422 body, "N validation errors"): each
+   * item is classified on its own (classify_items.c) */
+  fw_regex_list items;
   pcre2_code *exception_line; /* the traceback parser's line pattern */
   pcre2_code *normalizer;      /* the message template's masks */
   pcre2_code *normalizer_lite; /* the same without email/URL/drive masks (rules.c says when) */
@@ -68,6 +76,12 @@ static inline int fw__regex_match(const pcre2_code *re, const char *s, size_t le
     rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, mctx);
   return rc;
 }
+
+/* A pack's array of regex strings at `path` ("$.hints"), compiled; on failure nothing is kept. */
+struct cJSON;
+fw_status fw__regex_list_parse(const struct cJSON *arr, const char *path, fw_regex_list *out,
+                               fw_error *err);
+void fw__regex_list_free(fw_regex_list *l);
 
 /* The same with compile options added (e.g. PCRE2_USE_OFFSET_LIMIT). */
 pcre2_code *fw__regex_compile_with(const char *pattern, uint32_t options, fw_error *err,
