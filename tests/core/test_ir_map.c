@@ -27,6 +27,56 @@ static void expect(const fw_ir *ir, const char *text, const char *endpoint, cons
   fw__classification_clear(&c);
 }
 
+/* The spec field (or none, "") a text maps to, and whether the field was inferred. */
+static void expect_field(const fw_ir *ir, const char *text, const char *endpoint, const char *entity,
+                         const char *field, bool field_inferred) {
+  fw_classification c;
+  CHECK(classify_text(text, ir, endpoint, &c) == FW_OK);
+  CHECK_STR(c.ir.entity, entity);
+  CHECK_STR(c.ir.field, field);
+  CHECK(c.ir.field_inferred == field_inferred);
+  fw__classification_clear(&c);
+}
+
+/* ir.field_name is a field of the spec or null; misspellings map by similarity; a text that
+ * names no column gets the spec's only candidate, marked inferred. */
+static void spec_fields(const fw_ir *ir) {
+  /* a code identifier of the traceback is not a field */
+  expect_field(ir, "AttributeError: 'Result' object has no attribute 'scalar_one_or_none'", "GET /products/1",
+               "Product", "", false);
+  expect_field(ir, "AttributeError: module 'starlette.status' has no attribute 'HTTP_201_CREATE'",
+               "POST /products", "Product", "", false);
+  /* a column the spec's entity does not have */
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: products.created_at", "POST /products",
+               "Product", "", false);
+  /* misspellings and other spellings of a spec field */
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: customers.fullname", "POST /customers",
+               "Customer", "full_name", false);
+  expect_field(ir, "body.fullName\n  Field required [type=missing]", "POST /customers", "Customer", "full_name", false);
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: customers.emial", "POST /customers",
+               "Customer", "email", false);
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: order_items.unitprice", "POST /orders/1/items",
+               "OrderItem", "unit_price", false);
+  /* too far from every field, or too short to tell */
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: products.colour", "POST /products",
+               "Product", "", false);
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: products.nam", "POST /products",
+               "Product", "", false);
+  /* a table spelt otherwise than the spec's: singular, CamelCase */
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: product.price", NULL, "Product", "price", false);
+  expect_field(ir, "sqlite3.IntegrityError: NOT NULL constraint failed: OrderItem.quantity", NULL, "OrderItem",
+               "quantity", false);
+  /* the text names no column: the only foreign key, the only CHECK-bearing field */
+  expect_field(ir, "sqlite3.IntegrityError: FOREIGN KEY constraint failed", "POST /orders", "Order", "customer_id", true);
+  expect_field(ir, "sqlite3.IntegrityError: CHECK constraint failed", "PATCH /orders/1", "Order", "total", true);
+  /* two candidates: no field */
+  expect_field(ir, "sqlite3.IntegrityError: FOREIGN KEY constraint failed", "POST /orders/1/items", "OrderItem", "", false);
+  expect_field(ir, "sqlite3.IntegrityError: CHECK constraint failed", "POST /products", "Product", "", false);
+  /* no table, no endpoint: the only entity with that column */
+  expect_field(ir, "psycopg2.errors.NotNullViolation: null value in column \"sku\" violates not-null constraint", NULL,
+               "Product", "sku", false);
+}
+
 int main(void) {
   fixture_init();
   fw_ir *ir = load_ir();
@@ -50,6 +100,7 @@ int main(void) {
   /* a Pydantic model name maps to its entity */
   expect(ir, "pydantic_core._pydantic_core.ValidationError: 1 validation error for ProductCreate\nprice\n  Field required [type=missing, input_value={'name': 'x'}, input_type=dict]",
          NULL, "Product", "price", "required", "", "");
+  spec_fields(ir);
   fw_ir_free(ir);
   fixture_done();
   HARNESS_DONE();
