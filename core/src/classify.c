@@ -343,6 +343,28 @@ static fw_status check_input(const char *text, size_t len, size_t max, bool utf8
   return fw__fail(err, FW_ERR_EMPTY, "input is empty: expected an error text");
 }
 
+fw_status fw__classification_template(fw_classifier *cl, fw_classification *c, fw_error *err) {
+  const fw_rules *rules = cl->rules;
+  fw_free(c->message_template);
+  fw_free(c->message_pattern);
+  c->message_template = c->message_pattern = NULL;
+  fw_buf tpl, re;
+  fw_buf_init(&tpl);
+  fw_buf_init(&re);
+  size_t mlen = strlen(c->message);
+  /* room for the usual sizes at once, instead of doubling from 64 bytes */
+  fw_buf_reserve(&tpl, mlen + 64);
+  fw_buf_reserve(&re, 2 * mlen + 256);
+  fw_status st = fw__normalize(rules->normalizer, rules->normalizer_lite, cl->md, cl->mctx,
+                               c->message, mlen, &tpl, &re);
+  c->message_template = fw_buf_take(&tpl);
+  c->message_pattern = fw_buf_take(&re);
+  if (st == FW_ERR_RULE_LIMIT) return fw__fail(err, st, "normalizer exceeded its match limit");
+  if (st != FW_OK || !c->message_template || !c->message_pattern)
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  return FW_OK;
+}
+
 fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
                        const fw_classify_options *opts, fw_classification *c, fw_error *err) {
   return fw__classify_checked(cl, text, len, opts, false, c, err);
@@ -446,20 +468,8 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   finish_context(cl, c);
   find_hints(cl, c);
 
-  fw_buf tpl, re;
-  fw_buf_init(&tpl);
-  fw_buf_init(&re);
-  size_t mlen = strlen(c->message);
-  /* room for the usual sizes at once, instead of doubling from 64 bytes */
-  fw_buf_reserve(&tpl, mlen + 64);
-  fw_buf_reserve(&re, 2 * mlen + 256);
-  st = fw__normalize(rules->normalizer, rules->normalizer_lite, cl->md, cl->mctx, c->message, mlen,
-                     &tpl, &re);
-  c->message_template = fw_buf_take(&tpl);
-  c->message_pattern = fw_buf_take(&re);
-  if (st == FW_ERR_RULE_LIMIT) return fw__fail(err, st, "normalizer exceeded its match limit");
-  if (st != FW_OK || !c->message_template || !c->message_pattern)
-    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  st = fw__classification_template(cl, c, err);
+  if (st != FW_OK) return st;
   fw__ir_map(opts ? opts->ir : NULL, opts ? opts->endpoint : NULL, c, rules);
   return FW_OK;
 }

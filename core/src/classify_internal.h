@@ -105,6 +105,9 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
                                const fw_classify_options *opts, bool text_is_utf8,
                                fw_classification *out, fw_error *err);
 
+/* The message's template and regex (error_message_pattern), from c->message. */
+fw_status fw__classification_template(fw_classifier *cl, fw_classification *c, fw_error *err);
+
 /* Stage 4: map context onto the IR (ir_map.c). */
 void fw__ir_map(const fw_ir *ir, const char *endpoint, fw_classification *c,
                 const fw_rules *rules);

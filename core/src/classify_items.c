@@ -36,9 +36,10 @@ static int find_all(fw_classifier *cl, const pcre2_code *re, const char *s, size
 /* The item texts of c's block, each after the block's header (the exception line, "2 validation
  * errors for X"), so that the item keeps its class and model. */
 static fw_status item_texts(fw_classifier *cl, const fw_classification *c, char ***texts, size_t *n,
-                            fw_error *err) {
+                            char **header, fw_error *err) {
   *texts = NULL;
   *n = 0;
+  *header = NULL;
   const fw_regex_list *items = &cl->rules->items;
   const char *w = cl->work.data;
   span found[MAX_ITEMS];
@@ -54,7 +55,13 @@ static fw_status item_texts(fw_classifier *cl, const fw_classification *c, char 
   const char *nl = he > hs ? memchr(w + hs, '\n', he - hs) : NULL;
   if (nl) he = (size_t)(nl - w);
   char **out = fw_malloc(sizeof *out * nfound);
-  if (!out) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  *header = he > hs ? fw__strndup(w + hs, he - hs) : fw__strdup("");
+  if (!out || !*header) {
+    fw_free(out);
+    fw_free(*header);
+    *header = NULL;
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
   for (size_t k = 0; k < nfound; k++) {
     fw_buf b;
     fw_buf_init(&b);
@@ -72,12 +79,30 @@ static fw_status item_texts(fw_classifier *cl, const fw_classification *c, char 
       fw_buf_free(&b);
       for (size_t q = 0; q < k; q++) fw_free(out[q]);
       fw_free(out);
+      fw_free(*header);
+      *header = NULL;
       return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     }
   }
   *texts = out;
   *n = nfound;
   return FW_OK;
+}
+
+/* The header was there for the item's class and model; its message is the item's own, so that
+ * an error's template (and pattern_id) does not depend on how many others came with it. */
+static fw_status drop_header(fw_classifier *cl, fw_classification *c, const char *header,
+                             fw_error *err) {
+  size_t hn = strlen(header);
+  if (!hn || strncmp(c->message, header, hn) != 0) return FW_OK;
+  const char *rest = c->message + hn;
+  while (*rest == '\n' || *rest == ' ' || *rest == '\r') rest++;
+  if (!*rest) return FW_OK;
+  char *own = fw__strdup(rest);
+  if (!own) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw_free(c->message);
+  c->message = own;
+  return fw__classification_template(cl, c, err);
 }
 
 fw_status fw__classify_items(fw_classifier *cl, const fw_classification *c,
@@ -88,19 +113,21 @@ fw_status fw__classify_items(fw_classifier *cl, const fw_classification *c,
   if (c->category == (size_t)-1 ||
       strcmp(cl->rules->categories[c->category].error_type, "validation") != 0)
     return FW_OK;
-  char **texts;
+  char **texts, *header;
   size_t nt;
-  fw_status st = item_texts(cl, c, &texts, &nt, err);
+  fw_status st = item_texts(cl, c, &texts, &nt, &header, err);
   if (st != FW_OK || nt == 0) return st;
   fw_classification *items = fw_malloc(sizeof *items * nt);
   if (!items) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   size_t done = 0;
   for (; st == FW_OK && done < nt; done++) {
     st = fw__classify_checked(cl, texts[done], strlen(texts[done]), opts, true, &items[done], err);
+    if (st == FW_OK) st = drop_header(cl, &items[done], header, err);
     if (st != FW_OK) fw__classification_clear(&items[done]);
   }
   for (size_t k = 0; k < nt; k++) fw_free(texts[k]);
   fw_free(texts);
+  fw_free(header);
   if (st != FW_OK) {
     fw__classifications_free(items, done);
     return st;

@@ -109,13 +109,14 @@ static void classification_fields(fw_classifier *cl, cJSON *o, const fw_classifi
 }
 
 /* The classification of a text, and when it holds several errors an "errors" array with each
- * one's classification (the first is the text's own). items live until the tree is printed. */
+ * one's classification, the first of them also the text's own (the first error is the text's
+ * label, whichever rule found the block). items live until the tree is printed. */
 static fw_status fields_with_items(fw_classifier *cl, cJSON *o, const fw_classification *c,
                                    const fw_classify_options *opts, fw_classification **items,
                                    size_t *nitems, fw_error *err) {
   fw_status st = fw__classify_items(cl, c, opts, items, nitems, err);
   if (st != FW_OK) return st;
-  classification_fields(cl, o, c, opts, *nitems ? NULL : cl->snippets);
+  classification_fields(cl, o, *nitems ? &(*items)[0] : c, opts, *nitems ? NULL : cl->snippets);
   if (!*nitems) return FW_OK;
   cJSON *arr = cJSON_CreateArray();
   for (size_t k = 0; k < *nitems; k++) {

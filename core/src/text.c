@@ -59,6 +59,40 @@ static void render_validation_item(fw_buf *b, const cJSON *item) {
   fw_buf_puts(b, "]\n");
 }
 
+static bool all_strings(const cJSON *arr) {
+  const cJSON *e;
+  if (!cJSON_IsArray(arr) || !arr->child) return false;
+  cJSON_ArrayForEach(e, arr) {
+    if (!cJSON_IsString(e)) return false;
+  }
+  return true;
+}
+
+/* {"name": ["This field is required."], ...}: DRF's serializer errors, Laravel's and ASP.NET's
+ * "errors" object, as "name: This field is required." lines. */
+static void render_field_errors(fw_buf *b, const cJSON *obj) {
+  const cJSON *m;
+  cJSON_ArrayForEach(m, obj) {
+    if (!m->string || !all_strings(m)) continue;
+    if (strcmp(m->string, "loc") == 0 || strcmp(m->string, "message") == 0 || strcmp(m->string, "path") == 0)
+      continue;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m) fw_buf_printf(b, "%s: %s\n", m->string, e->valuestring);
+  }
+}
+
+/* A zod issue {"code": "invalid_type", "path": ["name"], "message": "Required"} in the loc/msg
+ * form pydantic's errors take. */
+static bool render_zod_issue(fw_buf *b, const cJSON *item) {
+  const cJSON *path = cJSON_GetObjectItemCaseSensitive(item, "path");
+  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(item, "message");
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(item, "code");
+  if (!cJSON_IsArray(path) || !cJSON_IsString(msg) || !cJSON_IsString(code)) return false;
+  render_loc(b, path);
+  fw_buf_printf(b, "\n  %s [type=%s]\n", msg->valuestring, code->valuestring);
+  return true;
+}
+
 static const char *member_string(const cJSON *obj, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
   return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -77,7 +111,7 @@ static void render_json(fw_buf *b, const cJSON *doc, int depth) {
     cJSON_ArrayForEach(item, doc) {
       if (cJSON_IsObject(item) && cJSON_GetObjectItemCaseSensitive(item, "msg"))
         render_validation_item(b, item);
-      else
+      else if (!cJSON_IsObject(item) || !render_zod_issue(b, item))
         render_json(b, item, depth + 1);
     }
     return;
@@ -90,11 +124,17 @@ static void render_json(fw_buf *b, const cJSON *doc, int depth) {
   if (!message) message = member_string(doc, "msg");
   if (name && message) fw_buf_printf(b, "%s: %s\n", name, message);
   else if (message) fw_buf_printf(b, "%s\n", message);
+  const cJSON *messages = cJSON_GetObjectItemCaseSensitive(doc, "message");
+  if (all_strings(messages)) render_json(b, messages, depth + 1); /* NestJS: class-validator's list */
+  const cJSON *issues = cJSON_GetObjectItemCaseSensitive(doc, "issues");
+  if (cJSON_IsArray(issues)) render_json(b, issues, depth + 1); /* zod */
+  render_field_errors(b, doc);
   const cJSON *error = cJSON_GetObjectItemCaseSensitive(doc, "error");
   if (cJSON_IsString(error)) fw_buf_printf(b, "%s\n", error->valuestring);
   else if (cJSON_IsObject(error) || cJSON_IsArray(error)) render_json(b, error, depth + 1);
   const cJSON *errors = cJSON_GetObjectItemCaseSensitive(doc, "errors");
   if (cJSON_IsArray(errors)) render_json(b, errors, depth + 1);
+  else if (cJSON_IsObject(errors)) render_field_errors(b, errors);
 }
 
 /* "line one\nline two" written with literal backslash escapes, as log shippers print them. */

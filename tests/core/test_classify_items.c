@@ -53,6 +53,16 @@ int main(void) {
   expect_items("fastapi.exceptions.RequestValidationError: [{'type': 'missing', 'loc': ('body', 'title'), 'msg': 'Field required', 'input': {'a': 1}}, "
                "{'type': 'missing', 'loc': ('body', 'year'), 'msg': 'Field required', 'input': {'a': 1}}]",
                repr, 2);
+  /* DRF serializer errors, NestJS class-validator's message list, Laravel's errors object */
+  const want drf[] = {{"required_field_missing", "name", ""}, {"type_mismatch", "price", ""}};
+  expect_items("{\"name\":[\"This field is required.\"],\"price\":[\"A valid number is required.\"]}", drf, 2);
+  const want nest[] = {{"value_constraint_violated", "email", ""}, {"required_field_missing", "name", ""},
+                       {"extra_field_in_schema", "role", ""}};
+  expect_items("{\"message\":[\"email must be an email\",\"name should not be empty\",\"property role should not exist\"],"
+               "\"error\":\"Bad Request\",\"statusCode\":400}", nest, 3);
+  const want laravel[] = {{"required_field_missing", "email", ""}, {"value_constraint_violated", "title", ""}};
+  expect_items("{\"message\":\"The given data was invalid.\",\"errors\":{\"email\":[\"The email field is required.\"],"
+               "\"title\":[\"The title must not be greater than 255 characters.\"]}}", laravel, 2);
   /* one error, and a database error with DETAIL lines: no items */
   expect_items("{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\",\"name\"],\"msg\":\"Field required\",\"input\":{}}]}", NULL, 0);
   expect_items("psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint \"users_email_key\"\n"
