@@ -312,6 +312,11 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
     for (const char *p = last; *p; p++) numeric &= (*p >= '0' && *p <= '9');
     if (*last && !numeric) *field = fw__strdup(last);
   }
+  /* a validation error that names only its field ({"name": ["This field is required."]}):
+   * the field is its whole location */
+  bool validation = c->category != (size_t)-1 &&
+                    strcmp(cl->rules->categories[c->category].error_type, "validation") == 0;
+  if (validation && *field && !*loc) *loc = fw__strdup(*field);
   bool database = c->category != (size_t)-1 &&
                   strcmp(cl->rules->categories[c->category].error_type, "database") == 0;
   if (database && !*table && cl->rules->sql_table &&

@@ -132,8 +132,19 @@ fw_status fw__classify_items(fw_classifier *cl, const fw_classification *c,
     fw__classifications_free(items, done);
     return st;
   }
+  /* an item no rule knows was not an error of this kind (a pattern cut a line that only looked
+   * like one): keep the known ones, and split only when two or more remain */
+  size_t kept = 0;
+  for (size_t k = 0; k < nt; k++) {
+    if (items[k].category == (size_t)-1) fw__classification_clear(&items[k]);
+    else items[kept++] = items[k];
+  }
+  if (kept < 2) {
+    fw__classifications_free(items, kept);
+    return FW_OK;
+  }
   *out = items;
-  *n = nt;
+  *n = kept;
   return FW_OK;
 }
 

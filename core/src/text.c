@@ -70,9 +70,13 @@ static bool all_strings(const cJSON *arr) {
 
 /* {"name": ["This field is required."], ...}: DRF's serializer errors, Laravel's and ASP.NET's
  * "errors" object, as "name: This field is required." lines. */
-static void render_field_errors(fw_buf *b, const cJSON *obj) {
+static void render_field_errors(fw_buf *b, const cJSON *obj, bool strings_too) {
   const cJSON *m;
   cJSON_ArrayForEach(m, obj) {
+    if (strings_too && m->string && cJSON_IsString(m)) { /* flask-restx: {"errors": {"f": "msg"}} */
+      fw_buf_printf(b, "%s: %s\n", m->string, m->valuestring);
+      continue;
+    }
     if (!m->string || !all_strings(m)) continue;
     if (strcmp(m->string, "loc") == 0 || strcmp(m->string, "message") == 0 || strcmp(m->string, "path") == 0)
       continue;
@@ -128,13 +132,13 @@ static void render_json(fw_buf *b, const cJSON *doc, int depth) {
   if (all_strings(messages)) render_json(b, messages, depth + 1); /* NestJS: class-validator's list */
   const cJSON *issues = cJSON_GetObjectItemCaseSensitive(doc, "issues");
   if (cJSON_IsArray(issues)) render_json(b, issues, depth + 1); /* zod */
-  render_field_errors(b, doc);
+  render_field_errors(b, doc, false);
   const cJSON *error = cJSON_GetObjectItemCaseSensitive(doc, "error");
   if (cJSON_IsString(error)) fw_buf_printf(b, "%s\n", error->valuestring);
   else if (cJSON_IsObject(error) || cJSON_IsArray(error)) render_json(b, error, depth + 1);
   const cJSON *errors = cJSON_GetObjectItemCaseSensitive(doc, "errors");
   if (cJSON_IsArray(errors)) render_json(b, errors, depth + 1);
-  else if (cJSON_IsObject(errors)) render_field_errors(b, errors);
+  else if (cJSON_IsObject(errors)) render_field_errors(b, errors, true);
 }
 
 /* "line one\nline two" written with literal backslash escapes, as log shippers print them. */
@@ -194,14 +198,20 @@ static bool render_document(fw_buf *work, const char *s, size_t n, bool whole) {
   return work->len > 0;
 }
 
-/* Offset of a line (after the first) that opens a JSON object, e.g. {"detail": [...]}. */
+/* Offset of a line (after the first) that opens a JSON object, e.g. {"detail": [...]}, on one
+ * line or pretty-printed ("{" alone, the first key on the next line), after an HTTP status line,
+ * headers or a command. */
 static size_t embedded_json_at(const char *s, size_t n) {
   for (size_t at = 0; at < n;) {
     const char *nl = memchr(s + at, '\n', n - at);
     if (!nl) break;
     size_t k = (size_t)(nl - s) + 1;
     while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
-    if (k + 1 < n && s[k] == '{' && s[k + 1] == '"') return k;
+    if (k < n && s[k] == '{') {
+      size_t q = k + 1;
+      while (q < n && is_space(s[q])) q++;
+      if (q < n && s[q] == '"') return k;
+    }
     at = (size_t)(nl - s) + 1;
   }
   return (size_t)-1;

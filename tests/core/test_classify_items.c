@@ -54,13 +54,13 @@ int main(void) {
                "{'type': 'missing', 'loc': ('body', 'year'), 'msg': 'Field required', 'input': {'a': 1}}]",
                repr, 2);
   /* DRF serializer errors, NestJS class-validator's message list, Laravel's errors object */
-  const want drf[] = {{"required_field_missing", "name", ""}, {"type_mismatch", "price", ""}};
+  const want drf[] = {{"required_field_missing", "name", "name"}, {"type_mismatch", "price", "price"}};
   expect_items("{\"name\":[\"This field is required.\"],\"price\":[\"A valid number is required.\"]}", drf, 2);
-  const want nest[] = {{"value_constraint_violated", "email", ""}, {"required_field_missing", "name", ""},
-                       {"extra_field_in_schema", "role", ""}};
+  const want nest[] = {{"value_constraint_violated", "email", "email"}, {"required_field_missing", "name", "name"},
+                       {"extra_field_in_schema", "role", "role"}};
   expect_items("{\"message\":[\"email must be an email\",\"name should not be empty\",\"property role should not exist\"],"
                "\"error\":\"Bad Request\",\"statusCode\":400}", nest, 3);
-  const want laravel[] = {{"required_field_missing", "email", ""}, {"value_constraint_violated", "title", ""}};
+  const want laravel[] = {{"required_field_missing", "email", "email"}, {"value_constraint_violated", "title", "title"}};
   expect_items("{\"message\":\"The given data was invalid.\",\"errors\":{\"email\":[\"The email field is required.\"],"
                "\"title\":[\"The title must not be greater than 255 characters.\"]}}", laravel, 2);
   /* one error, and a database error with DETAIL lines: no items */
