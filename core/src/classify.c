@@ -280,6 +280,7 @@ static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classificati
  * itself does not name it. */
 static void finish_context(fw_classifier *cl, fw_classification *c) {
   char **loc = &c->context[4], **field = &c->context[3], **table = &c->context[0];
+
   if (*loc) {
     fw_buf b;
     fw_buf_init(&b);
