@@ -8,7 +8,7 @@ const cases = [
   ['(1364, "Field \'sku\' doesn\'t have a default value")', 'nullable_missing', { column: 'sku' }],
   ['ER_NO_DEFAULT_FOR_FIELD: Field \'email\' doesn\'t have a default value', 'nullable_missing', { column: 'email' }],
   ['sqlite3.IntegrityError: UNIQUE constraint failed: index \'ix_users_email\'', 'unique_constraint_missing', { constraint: 'ix_users_email' }],
-  ['Caused by: org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: NULL not allowed for column "EMAIL"; SQL statement:\ninsert into users (id, email) values (default, ?) [23502-214]', 'nullable_missing', { column: 'EMAIL' }],
+  ['Caused by: org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: NULL not allowed for column "EMAIL"; SQL statement:\ninsert into users (id, email) values (default, ?) [23502-214]', 'nullable_missing', { column: 'EMAIL', table: 'users' }],
   ['org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: Unique index or primary key violation: "PUBLIC.UK_EMAIL_INDEX_4 ON PUBLIC.USERS(EMAIL NULLS FIRST) VALUES ( /* 1 */ \'a@b.c\' )"', 'unique_constraint_missing', { constraint: 'PUBLIC' }],
   ['org.h2.jdbc.JdbcSQLSyntaxErrorException: Table "ORDERS" not found; SQL statement:', 'missing_table', { table: 'ORDERS' }],
   ['SequelizeUniqueConstraintError: Validation error\n    at Query.formatError (/app/node_modules/sequelize/lib/dialects/postgres/query.js:324:16)', 'unique_constraint_missing', {}],
