@@ -12,7 +12,7 @@ const cases = [
   ['org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: Unique index or primary key violation: "PUBLIC.UK_EMAIL_INDEX_4 ON PUBLIC.USERS(EMAIL NULLS FIRST) VALUES ( /* 1 */ \'a@b.c\' )"', 'unique_constraint_missing', { constraint: 'PUBLIC' }],
   ['org.h2.jdbc.JdbcSQLSyntaxErrorException: Table "ORDERS" not found; SQL statement:', 'missing_table', { table: 'ORDERS' }],
   ['SequelizeUniqueConstraintError: Validation error\n    at Query.formatError (/app/node_modules/sequelize/lib/dialects/postgres/query.js:324:16)', 'unique_constraint_missing', {}],
-  ['SequelizeValidationError: notNull Violation: User.email cannot be null', 'nullable_missing', { object_type: 'User', column: 'email' }],
+  ['SequelizeValidationError: notNull Violation: User.email cannot be null', 'nullable_missing', { column: 'email' }],
   ['sqlalchemy.exc.NoReferencedTableError: Foreign key associated with column \'posts.user_id\' could not find table \'users\' with which to generate a foreign key to target column \'id\'', 'fk_relationship_missing', { table: 'posts', column: 'user_id' }],
   ['fastapi.exceptions.RequestValidationError: [{\'type\': \'missing\', \'loc\': (\'body\', \'price\'), \'msg\': \'Field required\', \'input\': {\'name\': \'x\'}}]', 'required_field_missing', { loc: 'body.price', field: 'price' }],
   ['[{\'loc\': (\'body\', \'items\', 0, \'qty\'), \'msg\': \'value is not a valid integer\', \'type\': \'type_error.integer\'}]', 'type_mismatch', { loc: 'body.items.0.qty', field: 'qty' }],
