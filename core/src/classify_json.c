@@ -35,8 +35,10 @@ static cJSON *ir_object(const fw_ir_context *x) {
 /* A rendered snippet: into its buffer and referenced, or handed to the tree. */
 static void snippet(cJSON *o, const char *key, const fw_classification *c, const fw_rules *rules,
                     const char *tpl, fw_buf *b) {
-  if (!b) {
-    fw__json_own(o, key, tpl ? fw__render_template(c, rules, tpl) : NULL);
+  if (!b) { /* copied into the tree: a tree in the arena is never deleted, so owns nothing */
+    char *text = tpl ? fw__render_template(c, rules, tpl) : NULL;
+    fw__json_str(o, key, text);
+    fw_free(text);
     return;
   }
   fw_buf_reset(b);

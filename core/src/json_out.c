@@ -27,20 +27,6 @@ void fw__json_ref_or_null(cJSON *o, const char *key, const char *value) {
   fw__json_add(o, key, value && *value ? cJSON_CreateStringReference(value) : cJSON_CreateNull());
 }
 
-void fw__json_own(cJSON *o, const char *key, char *value) {
-  if (!value) {
-    fw__json_str(o, key, "");
-    return;
-  }
-  cJSON *item = cJSON_CreateStringReference(value);
-  if (!item) {
-    fw_free(value);
-    return;
-  }
-  item->type &= ~cJSON_IsReference; /* the tree owns it from here */
-  fw__json_add(o, key, item);
-}
-
 void fw__json_int(cJSON *o, const char *key, long long value) {
   static const char *const small[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   if (value >= 0 && value < 10) { /* the common counters, without snprintf */

@@ -13,9 +13,6 @@ void fw__json_str_or_null(cJSON *o, const char *key, const char *value);
 /* A string the tree only references: it must outlive the tree's printing and deletion. */
 void fw__json_ref(cJSON *o, const char *key, const char *value);
 void fw__json_ref_or_null(cJSON *o, const char *key, const char *value);
-/* A string allocated with fw_malloc handed to the tree, which frees it (cJSON's hooks are the
- * core's allocator). NULL adds "". */
-void fw__json_own(cJSON *o, const char *key, char *value);
 void fw__json_int(cJSON *o, const char *key, long long value);
 void fw__json_bool(cJSON *o, const char *key, bool value);
 cJSON *fw__json_obj(cJSON *o, const char *key);
