@@ -380,7 +380,8 @@ class Pack:
         prefixes = doc.get("log_prefixes") or []
         self.log_prefix = (compile_pcre("(?m)^(?:" + "|".join("(?:%s)" % p for p in prefixes) + ")",
                                         "log_prefixes")[0] if prefixes else None)
-        self.sql_table = compile_pcre(doc["sql_table"], "sql_table") if doc.get("sql_table") else None
+        sql = doc.get("sql_table") or []
+        self.sql_table = [compile_pcre(x, "sql_table") for x in ([sql] if isinstance(sql, str) else sql)]
         self.hints = [compile_pcre(h, "hints") for h in doc.get("hints", [])]
 
 
@@ -763,13 +764,13 @@ def finish_context(pack, c, work):
                 ctx["field"] = last
     cat = c["cat"]
     if (cat is not None and cat["error_type"] == "database" and ctx.get("table") is None
-            and pack.sql_table is not None):
-        rx, groups = pack.sql_table
-        m = rx.search(work)
-        if m:
-            v = group_of(m, groups, "table")
+            and pack.sql_table):
+        for rx, groups in pack.sql_table:  # in order: the first that finds a table names it
+            m = rx.search(work)
+            v = group_of(m, groups, "table") if m else None
             if v is not None:
                 ctx["table"] = v
+                break
 
 
 def normalize(message):

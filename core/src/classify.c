@@ -275,6 +275,39 @@ static void take_groups(fw_classifier *cl, const pcre2_code *re, fw_classificati
   }
 }
 
+/* A block matched only by a rule that names nothing (an SQLSTATE or Prisma error code): an
+ * earlier rule of the same category may find the table, column or constraint elsewhere in the
+ * text (the driver's message logged above the wrapper). Its context is taken, the category and
+ * message stay. -1: a rule ran away. */
+static int enrich_context(fw_classifier *cl, fw_classification *c, size_t best) {
+  for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++)
+    if (c->context[k]) return 0;
+  const fw_rules *rules = cl->rules;
+  const uint64_t *through = subject_rules(cl, WHOLE_TEXT);
+  for (size_t r = next_rule(cl, through, 0, best); r < best; r = next_rule(cl, through, r + 1, best)) {
+    const fw_rule *rule = &rules->rules[r];
+    if (rule->category != rules->rules[best].category || !rule->message ||
+        rule->scope == FW_SCOPE_MESSAGE)
+      continue;
+    int m = rule_on_text(cl, r);
+    if (m < 0) return -1;
+    if (m == 0) continue;
+    take_groups(cl, rule->message, c);
+    for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++)
+      if (c->context[k]) return 0;
+  }
+  return 0;
+}
+
+/* A FastAPI location that is only where in the request or response the error is (its loc[0]):
+ * the whole body missing names no field. Other validators' "body" is a field of that name. */
+static bool request_part(const char *loc) {
+  static const char *const parts[] = {"body", "query", "path", "header", "cookie", "response"};
+  for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+    if (strcmp(loc, parts[k]) == 0) return true;
+  return false;
+}
+
 /* Context keys in the form the taxonomy defines: loc joined by '.', field = the loc's last
  * name, quotes gone, the table of a database error taken from the echoed SQL when the message
  * itself does not name it. */
@@ -300,6 +333,7 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
         fw_buf_putc(&b, *s++);
       }
     }
+    while (b.len && b.data[b.len - 1] == '.') b.data[--b.len] = '\0'; /* ('response',) */
     char *joined = fw_buf_take(&b);
     if (joined) {
       fw_free(*loc);
@@ -311,7 +345,14 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
     last = last ? last + 1 : *loc;
     bool numeric = *last != '\0';
     for (const char *p = last; *p; p++) numeric &= (*p >= '0' && *p <= '9');
-    if (*last && !numeric) *field = fw__strdup(last);
+    /* FastAPI's errors (a 422 body, RequestValidationError) carry no "validation error(s) for
+     * Model" header; a model's own ValidationError does, and its loc starts at a field */
+    bool fastapi_loc = c->rule_id &&
+                       (strncmp(c->rule_id, "pydantic.", 9) == 0 || strncmp(c->rule_id, "fastapi.", 8) == 0) &&
+                       fw__find(cl->work.data, cl->work.len, "validation error for ", 21) == (size_t)-1 &&
+                       fw__find(cl->work.data, cl->work.len, "validation errors for ", 22) == (size_t)-1;
+    if (*last && !numeric && !(fastapi_loc && last == *loc && request_part(last)))
+      *field = fw__strdup(last);
   }
   /* a validation error that names only its field ({"name": ["This field is required."]}):
    * the field is its whole location */
@@ -320,9 +361,9 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
   if (validation && *field && !*loc) *loc = fw__strdup(*field);
   bool database = c->category != (size_t)-1 &&
                   strcmp(cl->rules->categories[c->category].error_type, "database") == 0;
-  if (database && !*table && cl->rules->sql_table &&
-      fw__match(cl, cl->rules->sql_table, cl->work.data, cl->work.len, 0) > 0) {
-    *table = fw__group(cl, "table");
+  for (size_t k = 0; database && !*table && k < cl->rules->sql_table.n; k++) {
+    if (fw__match(cl, cl->rules->sql_table.re[k], cl->work.data, cl->work.len, 0) > 0)
+      *table = fw__group(cl, "table");
   }
 }
 
@@ -445,6 +486,7 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
       if (rule->message &&
           fw__match(cl, rule->message, w + e->msg_start, e->msg_end - e->msg_start, 0) > 0)
         take_groups(cl, rule->message, c);
+      if (enrich_context(cl, c, best) < 0) return runaway(err, rule);
     } else {
       if (cl->nexc) {
         const fw_exception *e = &cl->exc[cl->nexc - 1];

@@ -42,6 +42,16 @@ fw_status fw__regex_list_parse(const cJSON *arr, const char *path, fw_regex_list
                                fw_error *err) {
   out->re = NULL;
   out->n = 0;
+  if (cJSON_IsString(arr)) { /* one pattern: a list of one */
+    out->re = fw_malloc(sizeof *out->re);
+    if (!out->re) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    if (!(out->re[0] = fw__regex_compile(arr->valuestring, err, path + 2))) {
+      fw__regex_list_free(out);
+      return FW_ERR_RULE_COMPILE;
+    }
+    out->n = 1;
+    return FW_OK;
+  }
   if (!cJSON_IsArray(arr)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an array of regex strings");
   size_t n = (size_t)cJSON_GetArraySize(arr);
   out->re = fw_malloc(sizeof *out->re * (n ? n : 1));

@@ -360,13 +360,9 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   size_t n = 0;
   const cJSON *arr = cJSON_GetObjectItemCaseSensitive(pack, "rules");
   st = arr ? parse_rules(arr, rules, fresh, nfresh, &list, &n, err) : FW_OK;
-  pcre2_code *sql = NULL;
-  fw_regex_list hints = {0}, items = {0};
+  fw_regex_list sql = {0}, hints = {0}, items = {0};
   const cJSON *sqlj = cJSON_GetObjectItemCaseSensitive(pack, "sql_table");
-  if (st == FW_OK && sqlj) {
-    if (!cJSON_IsString(sqlj)) st = fw__fail_path(err, FW_ERR_SCHEMA, "$.sql_table", "expected a regex string");
-    else if (!(sql = fw__regex_compile(sqlj->valuestring, err, "sql_table"))) st = FW_ERR_RULE_COMPILE;
-  }
+  if (st == FW_OK && sqlj) st = fw__regex_list_parse(sqlj, "$.sql_table", &sql, err);
   const cJSON *hj = cJSON_GetObjectItemCaseSensitive(pack, "hints");
   if (st == FW_OK && hj) st = fw__regex_list_parse(hj, "$.hints", &hints, err);
   const cJSON *ij = cJSON_GetObjectItemCaseSensitive(pack, "items");
@@ -408,7 +404,7 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     for (size_t k = 0; k < ncats; k++) category_clear(&cats[k]);
     fw_free(cats);
     fw_free(fresh);
-    pcre2_code_free(sql);
+    fw__regex_list_free(&sql);
     fw__regex_list_free(&hints);
     fw__regex_list_free(&items);
     return st;
@@ -438,8 +434,8 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   rules->ncategories += nfresh;
   fw_free(fresh);
   fw_free(cats);
-  if (sql) {
-    pcre2_code_free(rules->sql_table);
+  if (sqlj) {
+    fw__regex_list_free(&rules->sql_table);
     rules->sql_table = sql;
   }
   if (hj) { /* a pack's list replaces the one before it */
@@ -553,7 +549,7 @@ void fw_rules_free(fw_rules *rules) {
   for (size_t i = 0; i < rules->nprefix; i++) fw_free(rules->prefix_sources[i]);
   fw_free(rules->prefix_sources);
   pcre2_code_free(rules->log_prefix);
-  pcre2_code_free(rules->sql_table);
+  fw__regex_list_free(&rules->sql_table);
   fw__regex_list_free(&rules->hints);
   fw__regex_list_free(&rules->items);
   pcre2_code_free(rules->exception_line);

@@ -49,7 +49,7 @@ struct fw_rules {
   char **prefix_sources; /* kept to rebuild the combined prefix pattern when packs are added */
   size_t nprefix;
   pcre2_code *log_prefix; /* (?m)^(?:p1|p2|...) or NULL */
-  pcre2_code *sql_table;
+  fw_regex_list sql_table; /* tried in order: the first that finds a table names it */
   fw_regex_list hints; /* regexes run over the text for spec-mapping hints (model, method, path) */
   /* one error each, of a text that holds several (a 422 body, "N validation errors"): each
    * item is classified on its own (classify_items.c) */
@@ -77,7 +77,8 @@ static inline int fw__regex_match(const pcre2_code *re, const char *s, size_t le
   return rc;
 }
 
-/* A pack's array of regex strings at `path` ("$.hints"), compiled; on failure nothing is kept. */
+/* A pack's array of regex strings at `path` ("$.hints"), or one string, compiled; on failure
+ * nothing is kept. */
 struct cJSON;
 fw_status fw__regex_list_parse(const struct cJSON *arr, const char *path, fw_regex_list *out,
                                fw_error *err);

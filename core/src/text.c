@@ -124,6 +124,8 @@ static void render_json(fw_buf *b, const cJSON *doc, int depth) {
   const cJSON *detail = cJSON_GetObjectItemCaseSensitive(doc, "detail");
   if (cJSON_IsArray(detail)) render_json(b, detail, depth + 1);
   const char *name = member_string(doc, "name");
+  /* Spring Boot's error attributes name the exception class (server.error.include-exception) */
+  if (!name) name = member_string(doc, "exception");
   const char *message = member_string(doc, "message");
   if (!message) message = member_string(doc, "msg");
   if (name && message) fw_buf_printf(b, "%s: %s\n", name, message);
@@ -139,6 +141,12 @@ static void render_json(fw_buf *b, const cJSON *doc, int depth) {
   const cJSON *errors = cJSON_GetObjectItemCaseSensitive(doc, "errors");
   if (cJSON_IsArray(errors)) render_json(b, errors, depth + 1);
   else if (cJSON_IsObject(errors)) render_field_errors(b, errors, true);
+  /* Spring Boot's "trace" (include-stacktrace): the stack trace with its Caused by: chain */
+  const char *trace = member_string(doc, "trace");
+  if (trace) {
+    fw_buf_puts(b, trace);
+    fw_buf_putc(b, '\n');
+  }
 }
 
 /* "line one\nline two" written with literal backslash escapes, as log shippers print them. */
@@ -200,12 +208,21 @@ static bool render_document(fw_buf *work, const char *s, size_t n, bool whole) {
 
 /* Offset of a line (after the first) that opens a JSON object, e.g. {"detail": [...]}, on one
  * line or pretty-printed ("{" alone, the first key on the next line), after an HTTP status line,
- * headers or a command. */
+ * headers or a command; or of the "[" / "{" ending a "Name: [" line above its document. */
 static size_t embedded_json_at(const char *s, size_t n) {
   for (size_t at = 0; at < n;) {
     const char *nl = memchr(s + at, '\n', n - at);
     if (!nl) break;
     size_t k = (size_t)(nl - s) + 1;
+    /* "ZodError: [" ending a line, the document below it (an exception named before its body) */
+    size_t open = (size_t)(nl - s);
+    while (open > at && (s[open - 1] == ' ' || s[open - 1] == '\r')) open--;
+    if (open >= at + 3 && (s[open - 1] == '[' || s[open - 1] == '{') && s[open - 2] == ' ' &&
+        s[open - 3] == ':') {
+      size_t q = k;
+      while (q < n && is_space(s[q])) q++;
+      if (q < n && (s[q] == '{' || s[q] == '"')) return open - 1;
+    }
     while (k < n && (s[k] == ' ' || s[k] == '\t')) k++;
     if (k < n && s[k] == '{') {
       size_t q = k + 1;
@@ -226,7 +243,10 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
   bool whole = i < len && (text[i] == '{' || text[i] == '[' || text[i] == '"');
   if (!whole) i = embedded_json_at(text, len);
   bool rendered = i != (size_t)-1 && render_document(&cl->work, text + i, len - i, whole);
-  if (!memchr(text, '\n', len) && fw__find(text, len, "\\n", 2) != (size_t)-1) unescape_into(&cl->work, text, len);
+  /* one line holding escapes: a message copied out of a JSON string or a log shipper */
+  if (!memchr(text, '\n', len) && (fw__find(text, len, "\\n", 2) != (size_t)-1 ||
+                                    fw__find(text, len, "\\\"", 2) != (size_t)-1))
+    unescape_into(&cl->work, text, len);
   else fw_buf_append(&cl->work, text, len);
   if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   /* decoded JSON may carry what the raw bytes did not (\u escapes): check once more */

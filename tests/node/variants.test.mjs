@@ -9,7 +9,7 @@ const cases = [
   ['ER_NO_DEFAULT_FOR_FIELD: Field \'email\' doesn\'t have a default value', 'nullable_missing', { column: 'email' }],
   ['sqlite3.IntegrityError: UNIQUE constraint failed: index \'ix_users_email\'', 'unique_constraint_missing', { constraint: 'ix_users_email' }],
   ['Caused by: org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: NULL not allowed for column "EMAIL"; SQL statement:\ninsert into users (id, email) values (default, ?) [23502-214]', 'nullable_missing', { column: 'EMAIL', table: 'users' }],
-  ['org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: Unique index or primary key violation: "PUBLIC.UK_EMAIL_INDEX_4 ON PUBLIC.USERS(EMAIL NULLS FIRST) VALUES ( /* 1 */ \'a@b.c\' )"', 'unique_constraint_missing', { constraint: 'PUBLIC' }],
+  ['org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException: Unique index or primary key violation: "PUBLIC.UK_EMAIL_INDEX_4 ON PUBLIC.USERS(EMAIL NULLS FIRST) VALUES ( /* 1 */ \'a@b.c\' )"', 'unique_constraint_missing', { constraint: 'PUBLIC.UK_EMAIL_INDEX_4', table: 'PUBLIC.USERS', column: 'EMAIL', value: 'a@b.c' }],
   ['org.h2.jdbc.JdbcSQLSyntaxErrorException: Table "ORDERS" not found; SQL statement:', 'missing_table', { table: 'ORDERS' }],
   ['SequelizeUniqueConstraintError: Validation error\n    at Query.formatError (/app/node_modules/sequelize/lib/dialects/postgres/query.js:324:16)', 'unique_constraint_missing', {}],
   ['SequelizeValidationError: notNull Violation: User.email cannot be null', 'nullable_missing', { column: 'email' }],
@@ -29,7 +29,7 @@ const cases = [
   ['asyncpg.exceptions.UndefinedColumnError: column "created_at" of relation "orders" does not exist', 'missing_column', { column: 'created_at', table: 'orders' }],
   ['sqlalchemy.exc.DBAPIError: (sqlalchemy.dialects.postgresql.asyncpg.Error) <class \'asyncpg.exceptions.DataError\'>: invalid input for query argument $2: \'12.5\' (expected str, got float)', 'db_type_mismatch', {}],
   ['TypeError: \'NoneType\' object is not subscriptable', 'null_reference', { object_type: 'NoneType' }],
-  ['RuntimeWarning: coroutine \'AsyncSession.execute\' was never awaited', 'async_misuse', { name: 'AsyncSession.execute' }],
+  ['RuntimeWarning: coroutine \'AsyncSession.execute\' was never awaited', 'async_misuse', {}],
 ];
 
 for (const [text, category, context] of cases) {
