@@ -22,7 +22,7 @@ import { buildInput, defaultCorpus, parseOptions } from './common.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const NOW = '2026-01-01T00:00:00Z';
-const TARGETS = { vsJit: 0.15, vsNoJit: 0.35, gzipKB: 150 }; // the issue's "150 KB": KiB, 1024 bytes
+const TARGETS = { vsJit: 0.15, vsNoJit: 0.35, gzipKB: 150 }; // the issue's "150 KB" (10^3 bytes) for the .wasm
 
 const usage = `usage: node bench/wasm.mjs [options]
 
@@ -175,6 +175,9 @@ async function main() {
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
+  // the built-in rule pack the module loads, shipped beside it (not embedded)
+  const pack = readFileSync(join(dirname(o.wasm), 'forewarn-rules.mjs'));
+  size.rules = { raw: pack.length, gzip: gzipSync(pack, { level: 9 }).length };
 
   // contenders
   let nojitBin = o.nojitBin;
@@ -244,7 +247,8 @@ async function main() {
   } else {
     const kb = (n) => `${n} B (${(n / 1024).toFixed(1)} KiB)`;
     log('');
-    log(`forewarn.wasm: ${kb(size.raw)} raw, ${kb(size.gzip)} gzip -9 (budget ${TARGETS.gzipKB} KiB), ${kb(size.brotli)} brotli`);
+    log(`forewarn.wasm: ${kb(size.raw)} raw, ${kb(size.gzip)} gzip -9 (budget ${TARGETS.gzipKB} KB), ${kb(size.brotli)} brotli`);
+    log(`forewarn-rules.mjs (the built-in rule pack beside it): ${kb(size.rules.raw)} raw, ${kb(size.rules.gzip)} gzip -9; together ${kb(size.gzip + size.rules.gzip)} gzip -9`);
     log('');
     log('classify --jsonl, one thread            records/s       MB/s   output');
     for (const c of contenders) {

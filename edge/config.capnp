@@ -24,6 +24,7 @@ const forewarnWorker :Workerd.Worker = (
     (name = "edge/worker.mjs", esModule = embed "worker.mjs"),
     (name = "wasm/forewarn.mjs", esModule = embed "../wasm/forewarn.mjs"),
     (name = "wasm/dist/forewarn.wasm", wasm = embed "../wasm/dist/forewarn.wasm"),
+    (name = "wasm/dist/forewarn-rules.mjs", esModule = embed "../wasm/dist/forewarn-rules.mjs"),
   ],
   compatibilityDate = "2025-09-01",
   globalOutbound = "outbound",

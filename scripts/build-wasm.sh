@@ -30,4 +30,13 @@ cmake --build "$dir" -j2 --target forewarn_wasm
 mkdir -p "$(dirname "$out")"
 cp "$dir/forewarn.wasm" "$out.tmp.$$"
 mv -f "$out.tmp.$$" "$out"
-echo "build-wasm: $out ($(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped, $opt)"
+# The module does not embed the built-in rule pack: wasm/forewarn.mjs imports it from this ES
+# module beside it (core/rules/default.json without its indentation, as an object literal).
+rules="$(dirname "$out")/forewarn-rules.mjs"
+node -e 'const fs = require("fs");
+  const pack = JSON.stringify(JSON.parse(fs.readFileSync(process.argv[1], "utf8")));
+  fs.writeFileSync(process.argv[2], "// Generated from core/rules/default.json by scripts/build-wasm.sh; do not edit.\n" +
+    "export default " + pack + ";\n");' core/rules/default.json "$rules.tmp.$$"
+mv -f "$rules.tmp.$$" "$rules"
+echo "build-wasm: $out ($(wc -c <"$out") bytes, $(gzip -9 -c "$out" | wc -c) gzipped, $opt)" \
+  "+ $rules ($(wc -c <"$rules") bytes, $(gzip -9 -c "$rules" | wc -c) gzipped)"

@@ -5,6 +5,10 @@
 // and a failing core call throws a ForewarnError (an Error with the core's status name as `code`
 // and the core's message).
 
+// The built-in rule pack (core/rules/default.json): the module does not embed it, each instance
+// gets it once at load. Generated beside the module by scripts/build-wasm.sh.
+import builtinRules from './dist/forewarn-rules.mjs';
+
 // Resolved on first use: edge runtimes such as workerd have no import.meta.url (null), and
 // there the caller passes the WebAssembly.Module it imported.
 const defaultWasm = () => new URL('./dist/forewarn.wasm', import.meta.url);
@@ -179,6 +183,9 @@ export class Forewarn {
     this.#x._initialize?.();
     this.#err = this.#x.fw_wasm_error_new();
     if (!this.#err) throw new ForewarnError('nomem', 'out of memory');
+    this.#withStrings([JSON.stringify(builtinRules)], ([p]) => {
+      if (this.#x.fw_wasm_set_builtin_rules(p.ptr, p.len, this.#err) !== 0) this.#throw();
+    });
     this.#registry = new FinalizationRegistry((free) => free());
     const fw = this;
     const x = this.#x;

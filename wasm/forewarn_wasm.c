@@ -6,6 +6,8 @@
 #include "forewarn_wasm.h"
 
 #include <malloc.h>
+#include <stdio.h>
+#include <string.h>
 
 /* ---- Errors ------------------------------------------------------------------------------ */
 
@@ -40,6 +42,25 @@ static char *result(fw_status st, char *out, fw_error *e) {
 size_t fw_wasm_heap_used(void) { return (size_t)mallinfo().uordblks; }
 
 /* ---- Handles ----------------------------------------------------------------------------- */
+
+/* The built-in rule pack (core/rules/default.json, which this module does not embed), from the
+ * loader once per instance: copied and kept for the instance's life. */
+int fw_wasm_set_builtin_rules(const char *json, size_t len, fw_error *e) {
+  reset(e);
+  static char *kept;
+  char *copy = fw_malloc(len + 1);
+  if (!copy) {
+    e->code = FW_ERR_NOMEM;
+    snprintf(e->message, sizeof e->message, "out of memory");
+    return (int)FW_ERR_NOMEM;
+  }
+  memcpy(copy, json, len);
+  copy[len] = '\0';
+  fw_set_builtin_rules(copy, len);
+  fw_free(kept);
+  kept = copy;
+  return 0;
+}
 
 fw_rules *fw_wasm_rules_new(fw_error *e) {
   reset(e);

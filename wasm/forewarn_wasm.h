@@ -22,6 +22,8 @@ FW_API const char *fw_wasm_error_server_code(const fw_error *e);
 FW_API size_t fw_wasm_heap_used(void);
 
 /* Constructors returning the handle, or NULL with e filled. */
+/* The built-in rule pack, copied and kept (the module does not embed it): before any Rules. */
+FW_API int fw_wasm_set_builtin_rules(const char *json, size_t len, fw_error *e);
 FW_API fw_rules *fw_wasm_rules_new(fw_error *e);
 FW_API fw_classifier *fw_wasm_classifier_new(const fw_rules *r, fw_error *e);
 FW_API fw_ir *fw_wasm_ir_parse(const char *json, size_t len, fw_error *e);

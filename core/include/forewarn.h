@@ -92,8 +92,13 @@ FW_API void fw_free(void *ptr);
  * rules are tried first. Shareable between classifiers (and threads) once built. */
 typedef struct fw_rules fw_rules;
 
-/* Compile the built-in rule pack. */
+/* Compile the built-in rule pack (core/rules/default.json). A build without it compiled in
+ * (-DFW_EMBED_RULES=OFF, the WASM module) fails with FW_ERR_ARG until fw_set_builtin_rules(). */
 FW_API fw_status fw_rules_new(fw_rules **out, fw_error *err);
+
+/* The built-in pack for a build that does not embed it; json (len bytes) must outlive every later
+ * fw_rules_new(). Called before any other thread uses the core, as fw_set_allocator(). */
+FW_API void fw_set_builtin_rules(const char *json, size_t len);
 
 /* Add a user rule pack (JSON text, format in docs/rules.md). Its rules take precedence over those
  * already present; its category entries override remediation templates. On error nothing is

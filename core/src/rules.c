@@ -10,8 +10,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#if FW_EMBED_RULES
 extern const unsigned char fw__default_rules[];
 extern const size_t fw__default_rules_len;
+#endif
+
+/* The built-in pack: embedded in native builds; the WASM module is built without it (it would be
+ * a sixth of the module) and its loader hands the same core/rules/default.json over once. */
+static const char *builtin_pack;
+static size_t builtin_pack_len;
+
+void fw_set_builtin_rules(const char *json, size_t len) {
+  builtin_pack = json;
+  builtin_pack_len = len;
+}
 
 const char *const fw__context_keys[FW_CONTEXT_KEY_COUNT] = {
     "table", "column", "constraint", "field", "loc", "module", "name", "attribute", "object_type",
@@ -528,8 +540,17 @@ fw_status fw_rules_new(fw_rules **out, fw_error *err) {
   fw_status st = (rules->exception_line && rules->normalizer && rules->normalizer_lite)
                      ? FW_OK
                      : FW_ERR_RULE_COMPILE;
-  if (st == FW_OK)
-    st = fw_rules_add_pack(rules, (const char *)fw__default_rules, fw__default_rules_len, err);
+  const char *pack = builtin_pack;
+  size_t pack_len = builtin_pack_len;
+#if FW_EMBED_RULES
+  if (!pack) {
+    pack = (const char *)fw__default_rules;
+    pack_len = fw__default_rules_len;
+  }
+#endif
+  if (st == FW_OK && !pack)
+    st = fw__fail(err, FW_ERR_ARG, "the built-in rule pack is not loaded (this build does not embed it)");
+  if (st == FW_OK) st = fw_rules_add_pack(rules, pack, pack_len, err);
   if (st != FW_OK) {
     fw_rules_free(rules);
     return st;

@@ -57,12 +57,18 @@ test('wasm/exports.txt: every name is exported by the module and declared in a h
   assert.deepEqual(WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`), ['env.emscripten_notify_memory_growth']);
 });
 
-// The issue's budget is "≤ 150 KB gzipped", KB read as KiB (1024 bytes); until the rule pack grew for
-// real-world errors this test used 150 000 bytes, which the module now exceeds by ~1.8 kB (bench/README.md).
-test('size budget: forewarn.wasm is at most 150 KiB gzipped', { skip }, () => {
+// The issue's budget, "≤ 150 KB gzipped" for the .wasm, read strictly (150 000 bytes). The module
+// is the engine: the built-in rule pack is data beside it (wasm/dist/forewarn-rules.mjs, which
+// bench/wasm.mjs reports too), so the pack can grow with the frameworks it covers.
+test('size budget: forewarn.wasm is at most 150 KB gzipped', { skip }, () => {
   const bytes = readFileSync(wasmPath);
   const gz = gzipSync(bytes, { level: 9 }).length;
-  assert.ok(gz <= 150 * 1024, `${gz} bytes gzipped (${bytes.length} raw): over the issue's budget`);
+  assert.ok(gz <= 150000, `${gz} bytes gzipped (${bytes.length} raw): over the issue's budget`);
+});
+
+test('the rule pack the module loads is core/rules/default.json (no stale copy)', { skip }, async () => {
+  const { default: shipped } = await import(new URL('../../wasm/dist/forewarn-rules.mjs', import.meta.url));
+  assert.deepEqual(shipped, JSON.parse(readFileSync(new URL('../../core/rules/default.json', import.meta.url), 'utf8')));
 });
 
 test('classify, enhance, collect and the store through the idiomatic API', { skip }, () => {
