@@ -361,6 +361,12 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
   if (validation && *field && !*loc) *loc = fw__strdup(*field);
   bool database = c->category != (size_t)-1 &&
                   strcmp(cl->rules->categories[c->category].error_type, "database") == 0;
+  char **column = &c->context[1], **value = &c->context[9];
+  if (database && *column && strchr(*column, ',')) { /* a composite key (a, b)=(1, 2): no one column */
+    fw_free(*column);
+    fw_free(*value);
+    *column = *value = NULL;
+  }
   for (size_t k = 0; database && !*table && k < cl->rules->sql_table.n; k++) {
     if (fw__match(cl, cl->rules->sql_table.re[k], cl->work.data, cl->work.len, 0) > 0)
       *table = fw__group(cl, "table");

@@ -234,6 +234,50 @@ static size_t embedded_json_at(const char *s, size_t n) {
   return (size_t)-1;
 }
 
+/* The code point of a two-byte UTF-8 sequence for U+0080..U+00FF at s (C2 xx, C3 xx), or -1. */
+static int latin1_char_at(const unsigned char *s, size_t n, size_t i) {
+  if (i + 1 >= n || (s[i] != 0xC2 && s[i] != 0xC3) || (s[i + 1] & 0xC0) != 0x80) return -1;
+  return ((s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+}
+
+/* UTF-8 text decoded as Latin-1 somewhere on its way (a JVM or console with the wrong charset):
+ * "restricciÃ³n Â«pkeyÂ»". A run of U+0080..U+00FF characters that, taken as bytes, is one
+ * valid UTF-8 sequence is that character again ("ó", "«"); anything else stays as it was. */
+static void repair_latin1_mojibake(fw_buf *work) {
+  const unsigned char *s = (const unsigned char *)work->data;
+  size_t n = work->len, out = 0;
+  bool repaired = false;
+  for (size_t i = 0; i < n;) {
+    int lead = latin1_char_at(s, n, i);
+    int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2
+             : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+    unsigned char seq[4];
+    bool ok = need > 0;
+    if (ok) seq[0] = (unsigned char)lead;
+    for (int k = 1; ok && k <= need; k++) {
+      int c = latin1_char_at(s, n, i + 2 * (size_t)k);
+      ok = c >= 0x80 && c <= 0xBF;
+      if (ok) seq[k] = (unsigned char)c;
+    }
+    /* no overlong or surrogate forms, nothing past U+10FFFF */
+    if (ok && need >= 2)
+      ok = !(lead == 0xE0 && seq[1] < 0xA0) && !(lead == 0xED && seq[1] > 0x9F) &&
+           !(lead == 0xF0 && seq[1] < 0x90) && !(lead == 0xF4 && seq[1] > 0x8F);
+    if (ok) {
+      memcpy(work->data + out, seq, (size_t)need + 1); /* shorter than what it replaces */
+      out += (size_t)need + 1;
+      i += 2 * ((size_t)need + 1);
+      repaired = true;
+    } else {
+      work->data[out++] = (char)s[i++];
+    }
+  }
+  if (repaired) {
+    work->len = out;
+    work->data[out] = '\0';
+  }
+}
+
 fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_error *err) {
   fw_buf_reset(&cl->work);
   size_t i = 0;
@@ -249,6 +293,7 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
     unescape_into(&cl->work, text, len);
   else fw_buf_append(&cl->work, text, len);
   if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  repair_latin1_mojibake(&cl->work);
   /* decoded JSON may carry what the raw bytes did not (\u escapes): check once more */
   if (rendered && fw__utf8_invalid_at(cl->work.data, cl->work.len) != (size_t)-1) {
     fw_buf_reset(&cl->work);

@@ -80,7 +80,9 @@ static bool block_stop_line(const char *s, size_t n, size_t ls, size_t le) {
                                       "The above exception was the direct cause", "[SQL:",
                                       "[parameters:", "(Background on this error", "^^^^", "~~~~"};
   for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
-    if (starts_with_at(s, n, i, stops[k])) return true;
+    /* Jackson's "at [Source: ...; line: 1] (through reference chain: ...)" continues its
+     * message (the chain names the field); a frame is "at " and a name */
+    if (starts_with_at(s, n, i, stops[k])) return !(k == 1 && starts_with_at(s, n, i, "at [Source:"));
   }
   return false;
 }
