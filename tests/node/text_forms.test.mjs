@@ -86,3 +86,19 @@ test('a pydantic error flattened onto one line keeps its location', () => {
   assert.equal(o.category, 'type_mismatch');
   assert.deepEqual(o.context, { field: 'price', loc: 'price' });
 });
+
+test('UTF-8 read as Latin-1 on its way ("restricciÃ³n Â«pkeyÂ»") is repaired before the rules run', () => {
+  const o = classify('org.postgresql.util.PSQLException: ERROR: llave duplicada viola restricciÃ³n de unicidad Â«users_pkeyÂ»\n' +
+    '  Detail: Ya existe la llave (id)=(5).');
+  assert.equal(o.category, 'unique_constraint_missing');
+  assert.deepEqual(o.context, { constraint: 'users_pkey', column: 'id', value: '5' });
+  // a lone "Ã" or "Â" followed by something that is no UTF-8 continuation stays as it was
+  const kept = classify('KeyError: \'Ãx Â!\'');
+  assert.deepEqual(kept.context, { name: 'Ãx Â!' });
+});
+
+test('a composite key names no single column and no value; a single one both', () => {
+  const text = (key, val) => `psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "uq_pref"\nDETAIL:  Key (${key})=(${val}) already exists.\n`;
+  assert.deepEqual(classify(text('user_id, name', '3, dark')).context, { constraint: 'uq_pref' });
+  assert.deepEqual(classify(text('email', 'a@example.com')).context, { constraint: 'uq_pref', column: 'email', value: 'a@example.com' });
+});
