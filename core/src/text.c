@@ -278,6 +278,44 @@ static void repair_latin1_mojibake(fw_buf *work) {
   }
 }
 
+static bool blank_line(const char *s, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++)
+    if (!is_space(s[i])) return false;
+  return true;
+}
+
+/* A paste that doubled every line break (a blank line after each line, as some forums and
+ * terminals copy): without it a traceback's blocks would end after each line. Only a text in
+ * which no two lines with content are adjacent, and at least three are separated, is undone. */
+static void undo_double_spacing(fw_buf *work) {
+  char *s = work->data;
+  size_t n = work->len, separated = 0;
+  bool prev_content = false;
+  for (size_t ls = 0; ls < n;) {
+    const char *nl = memchr(s + ls, '\n', n - ls);
+    size_t le = nl ? (size_t)(nl - s) : n;
+    bool content = !blank_line(s, ls, le);
+    if (content && prev_content) return; /* two adjacent lines: not double-spaced */
+    if (content) separated++;
+    prev_content = content;
+    ls = le + 1;
+  }
+  if (separated < 3) return;
+  size_t out = 0;
+  for (size_t ls = 0; ls < n;) {
+    const char *nl = memchr(s + ls, '\n', n - ls);
+    size_t le = nl ? (size_t)(nl - s) : n;
+    if (!blank_line(s, ls, le)) {
+      memmove(s + out, s + ls, le - ls);
+      out += le - ls;
+      s[out++] = '\n';
+    }
+    ls = le + 1;
+  }
+  work->len = out;
+  s[out] = '\0';
+}
+
 fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_error *err) {
   fw_buf_reset(&cl->work);
   size_t i = 0;
@@ -294,6 +332,7 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
   else fw_buf_append(&cl->work, text, len);
   if (cl->work.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   repair_latin1_mojibake(&cl->work);
+  undo_double_spacing(&cl->work);
   /* decoded JSON may carry what the raw bytes did not (\u escapes): check once more */
   if (rendered && fw__utf8_invalid_at(cl->work.data, cl->work.len) != (size_t)-1) {
     fw_buf_reset(&cl->work);

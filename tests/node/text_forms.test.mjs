@@ -102,3 +102,18 @@ test('a composite key names no single column and no value; a single one both', (
   assert.deepEqual(classify(text('user_id, name', '3, dark')).context, { constraint: 'uq_pref' });
   assert.deepEqual(classify(text('email', 'a@example.com')).context, { constraint: 'uq_pref', column: 'email', value: 'a@example.com' });
 });
+
+test('a paste that doubled every line break is read as the traceback it was', () => {
+  const lines = ['Traceback (most recent call last):', '  File "app.py", line 9, in <module>', '    s = Settings()',
+    'pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings', 'MODEL',
+    '  Input should be a valid string [type=string_type, input_value=None, input_type=NoneType]'];
+  const o = classify(lines.join('\n\n'));
+  assert.equal(o.category, 'type_mismatch');
+  assert.deepEqual(o.context, { field: 'MODEL', loc: 'MODEL' });
+});
+
+test('SQLite names columns as declared (spaces kept); its composite unique keys name no column', () => {
+  assert.deepEqual(classify('sqlite3.IntegrityError: NOT NULL constraint failed: players.Golden Balls').context,
+    { table: 'players', column: 'Golden Balls' });
+  assert.deepEqual(classify('sqlite3.IntegrityError: UNIQUE constraint failed: tags.key, tags.value').context, { table: 'tags' });
+});
