@@ -117,3 +117,16 @@ test('SQLite names columns as declared (spaces kept); its composite unique keys 
     { table: 'players', column: 'Golden Balls' });
   assert.deepEqual(classify('sqlite3.IntegrityError: UNIQUE constraint failed: tags.key, tags.value').context, { table: 'tags' });
 });
+
+test('a ResponseValidationError whose field error carries the cause is labelled with the cause', () => {
+  const wrap = (msg) => "fastapi.exceptions.ResponseValidationError: 1 validation errors:\n  {'type': 'get_attribute_error', " +
+    `'loc': ('response', 'items'), 'msg': "Error extracting attribute: ${msg}", 'input': <Order object at 0x7f1e2c3b4d90>}\n`;
+  const detached = classify(wrap("DetachedInstanceError: Parent instance <Order at 0x7f1e2c3b4d90> is not bound to a Session; lazy load operation of attribute 'items' cannot proceed"));
+  assert.equal(detached.category, 'orm_session_misuse');
+  assert.deepEqual(detached.context, { object_type: 'Order', attribute: 'items' });
+  const greenlet = classify(wrap("MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place?"));
+  assert.equal(greenlet.category, 'async_misuse');
+  // without a cause it stays a response validation error
+  const plain = classify("fastapi.exceptions.ResponseValidationError: 1 validation errors:\n  {'type': 'missing', 'loc': ('response', 'created_at'), 'msg': 'Field required', 'input': {}}\n");
+  assert.equal(plain.category, 'response_validation');
+});
