@@ -45,5 +45,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_redact(int argc, char **argv);
 
 #endif

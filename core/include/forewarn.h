@@ -159,6 +159,14 @@ FW_API fw_status fw_classify_record(fw_classifier *classifier, const char *line,
                                     const fw_classify_options *options, char **out_json,
                                     fw_error *err);
 
+/* The text with its secrets replaced by typed placeholders (`<password>`, `<jwt>`, `<api_key>`,
+ * `<email>`, ...): the built-in redactions of the rule pack and any of the packs added to the
+ * classifier's rules ("redact" in docs/rules.md). Every classification already passes through
+ * it; this is the same step on its own (a store written before, a log to share). *out is freed
+ * with fw_free(); *count (when not NULL) gets the number of replacements. */
+FW_API fw_status fw_redact(fw_classifier *classifier, const char *text, size_t len, char **out,
+                           size_t *count, fw_error *err);
+
 /* The message template of a text (numbers, UUIDs, hex, quoted values, timestamps, paths replaced
  * by placeholders). Exposed for tests and for grouping unclassified errors. Caller frees. */
 FW_API fw_status fw_normalize_message(const char *message, size_t len, char **out, fw_error *err);

@@ -379,6 +379,9 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   if (st == FW_OK && hj) st = fw__regex_list_parse(hj, "$.hints", &hints, err);
   const cJSON *ij = cJSON_GetObjectItemCaseSensitive(pack, "items");
   if (st == FW_OK && ij) st = fw__regex_list_parse(ij, "$.items", &items, err);
+  fw_redactions redact = {0};
+  const cJSON *rj = cJSON_GetObjectItemCaseSensitive(pack, "redact");
+  if (st == FW_OK && rj) st = fw__redactions_parse(rj, &redact, err);
   const cJSON *pj = cJSON_GetObjectItemCaseSensitive(pack, "log_prefixes");
   size_t nprefix_new = 0;
   if (st == FW_OK && pj) {
@@ -406,6 +409,10 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     mcats = fw_malloc(sizeof *mcats * (rules->ncategories + nfresh + 1));
     mprefix = fw_malloc(sizeof *mprefix * (rules->nprefix + nprefix_new + 1));
     if (!merged || !mcats || !mprefix) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    /* the pack's redactions go first (they are the only part that cannot be rolled back
+     * cheaply, so they are merged before anything else commits) */
+    if (st == FW_OK && !fw__redactions_prepend(&rules->redactions, &redact))
+      st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   if (st != FW_OK) {
     fw_free(merged);
@@ -419,6 +426,7 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     fw__regex_list_free(&sql);
     fw__regex_list_free(&hints);
     fw__regex_list_free(&items);
+    fw__redactions_free(&redact);
     return st;
   }
   /* Commit: new rules first (they take precedence), then the existing ones. */
@@ -506,10 +514,15 @@ static const char *const exception_line_pattern =
   "|\\d{1,3}(?:\\.\\d{1,3}){3}\\b(*MARK:ip)"                                                     \
   "|0x[0-9a-fA-F]+\\b(*MARK:hex)"                                                                 \
   "|[0-9a-fA-F]{12,}\\b(*MARK:hex)"
-/* a quoted value: not an apostrophe inside a word, and no quote of the other kind inside (that
+/* the redactor's placeholders (redact.h) stand for a value as the masks do: <email> is the
+ * template an address had before it was redacted, and any secret matches \S+ again;
+ * a quoted value: not an apostrophe inside a word, and no quote of the other kind inside (that
  * is a quoted message, whose own values are masked one by one) */
 #define NORM_TAIL_MASKS                                                                            \
-  "(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"                                                   \
+  "<(?:(*MARK:email)email|(*MARK:password)password|(*MARK:token)token|(*MARK:jwt)jwt"              \
+  "|(*MARK:api_key)api_key|(*MARK:cookie)cookie|(*MARK:secret)secret"                             \
+  "|(*MARK:private_key)private_key)>"                                                             \
+  "|(?:[\\\\/][\\w.@-]+){2,}[\\\\/]?(*MARK:path)"                                                  \
   "|(?<!\\w)'(?:[^'\"\\\\\\n]|\\\\.)*'(*MARK:str)"                                                   \
   "|(?<!\\w)\"(?:[^\"'\\\\\\n]|\\\\.)*\"(*MARK:str)"                                                 \
   "|`[^`\\n]*`(*MARK:str)"                                                                         \
@@ -573,6 +586,7 @@ void fw_rules_free(fw_rules *rules) {
   fw__regex_list_free(&rules->sql_table);
   fw__regex_list_free(&rules->hints);
   fw__regex_list_free(&rules->items);
+  fw__redactions_free(&rules->redactions);
   pcre2_code_free(rules->exception_line);
   pcre2_code_free(rules->normalizer);
   pcre2_code_free(rules->normalizer_lite);

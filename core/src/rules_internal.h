@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "internal.h"
+#include "redact.h"
 
 /* A list of compiled patterns from a pack (hints, items). */
 typedef struct fw_regex_list {
@@ -54,6 +55,7 @@ struct fw_rules {
   /* one error each, of a text that holds several (a 422 body, "N validation errors"): each
    * item is classified on its own (classify_items.c) */
   fw_regex_list items;
+  fw_redactions redactions; /* secrets out of the text first (redact.h); a later pack's first */
   pcre2_code *exception_line; /* the traceback parser's line pattern */
   pcre2_code *normalizer;      /* the message template's masks */
   pcre2_code *normalizer_lite; /* the same without email/URL/drive masks (rules.c says when) */

@@ -338,5 +338,8 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
     fw_buf_reset(&cl->work);
     fw_buf_append(&cl->work, text, len);
   }
-  return strip_prefixes(cl, err);
+  fw_status st = strip_prefixes(cl, err);
+  /* last, on the text everything else is read from: no secret reaches a message, template,
+   * context value or sample */
+  return st == FW_OK ? fw__redact_buf(cl, &cl->work, NULL, err) : st;
 }
