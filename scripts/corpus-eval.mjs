@@ -57,12 +57,12 @@ export function redactLabels(records, binary = path.join(root, 'build', 'forewar
   const run = spawnSync(binary, ['redact', '--lines', '-'], { input, maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`forewarn redact exited ${run.status}: ${run.stderr}`);
   const lines = run.stdout.toString('utf8').split('\n');
-  return records.map((r) => {
-    if (!r.context || !Object.keys(r.context).length) return r;
-    const context = {};
-    for (const k of Object.keys(r.context)) context[k] = lines[slots.findIndex(([sr, sk]) => sr === r && sk === k)];
-    return { ...r, context };
+  const redacted = new Map(); // record -> its context, filled in the order the slots were sent
+  slots.forEach(([r, k], i) => {
+    if (!redacted.has(r)) redacted.set(r, {});
+    redacted.get(r)[k] = lines[i];
   });
+  return records.map((r) => (redacted.has(r) ? { ...r, context: redacted.get(r) } : r));
 }
 
 // Scores of outputs against records: accuracy, context-key accuracy, precision, confusions.
