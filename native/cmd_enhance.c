@@ -112,6 +112,12 @@ static int enhance_batch(const char *path, const fw_store *store, fw_enhance_opt
   ssize_t got;
   while ((got = getline(&line, &cap, in)) != -1) {
     lineno++;
+    fw_error checked;
+    if (strspn(line, " \t\r\n") != (size_t)got && fw_json_check(line, (size_t)got, &checked) != FW_OK) {
+      fprintf(stderr, "forewarn enhance: line %zu: %s\n", lineno, checked.message);
+      bad++;
+      continue;
+    }
     cJSON *req = cJSON_ParseWithLength(line, (size_t)got);
     const cJSON *scope = cJSON_GetObjectItemCaseSensitive(req, "scope");
     const cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");

@@ -185,6 +185,12 @@ static int read_input(const char *name, char *text, size_t len, import_set *in) 
     size_t k = 0;
     while (k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r')) k++;
     if (k == n) continue; /* blank line */
+    fw_error checked;
+    if (fw_json_check(line, n, &checked) != FW_OK) {
+      fprintf(stderr, "forewarn store import: %s line %zu: %s\n", name, lineno, checked.message);
+      rc = EXIT_USAGE;
+      break;
+    }
     cJSON *r = cJSON_ParseWithLength(line, n);
     const char *kind = s_of(r, "kind");
     int l = -1;
@@ -445,7 +451,7 @@ static int cmd_import(const char *store_opt, const char *input, bool replace) {
   }
   if (rc == EXIT_OK)
     printf("imported into %s: %zu records written, %zu already there unchanged\n", s.path, written, unchanged);
-  if (!s.neo4j && fs.lock_fd >= 0) file_store_close(&fs);
+  if (!s.neo4j) file_store_close(&fs);
   cli_store_close(&s);
   cJSON_Delete(target);
   cJSON_Delete(changes);

@@ -37,13 +37,17 @@ static int make_parent(const char *path) {
 
 int lock_path(const char *path, bool exclusive) {
   int e = make_parent(path);
-  if (e) {
+  if (e && exclusive) {
     fprintf(stderr, "forewarn: cannot create the folder of %s: %s\n", path, strerror(e));
     return -1;
   }
   char lock[4200];
   snprintf(lock, sizeof lock, "%s.lock", path);
   int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && !exclusive) fd = open(lock, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && !exclusive && (errno == EACCES || errno == EPERM || errno == EROFS || errno == ENOENT))
+    return LOCK_NONE; /* a read-only folder: writers replace the file by rename, so a reader
+                         without the lock still sees one whole version */
   if (fd < 0) {
     fprintf(stderr, "forewarn: cannot open lock file %s: %s\n", lock, strerror(errno));
     return -1;
@@ -55,6 +59,34 @@ int lock_path(const char *path, bool exclusive) {
     return -1;
   }
   return fd;
+}
+
+/* The file a store path names, symlinks followed (at most 16): the lock and the atomic rename act
+ * on the target, so the link stays a link and every name of one store shares one lock. A dangling
+ * link names the file it points to (a new store there). 0 or errno. */
+static int resolve_links(const char *path, char *out, size_t cap) {
+  char cur[4096], target[4096];
+  snprintf(cur, sizeof cur, "%s", path);
+  for (int hops = 0;; hops++) {
+    struct stat st;
+    if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) break;
+    if (hops == 16) return ELOOP;
+    ssize_t n = readlink(cur, target, sizeof target - 1);
+    if (n < 0) return errno;
+    target[n] = '\0';
+    char *slash = strrchr(cur, '/');
+    if (target[0] == '/' || !slash) {
+      snprintf(cur, sizeof cur, "%s", target);
+    } else {
+      char joined[8200];
+      snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - cur), cur, target);
+      if (strlen(joined) >= sizeof cur) return ENAMETOOLONG;
+      snprintf(cur, sizeof cur, "%s", joined);
+    }
+  }
+  if (strlen(cur) >= cap) return ENAMETOOLONG;
+  snprintf(out, cap, "%s", cur);
+  return 0;
 }
 
 int atomic_write(const char *path, const char *data, size_t len) {
@@ -100,35 +132,48 @@ int atomic_write(const char *path, const char *data, size_t len) {
 int file_store_open(const char *path, bool write, file_store *fs) {
   memset(fs, 0, sizeof *fs);
   fs->lock_fd = -1;
-  snprintf(fs->path, sizeof fs->path, "%s", path);
+  int e = resolve_links(path, fs->path, sizeof fs->path);
+  if (e) {
+    fprintf(stderr, "forewarn: cannot follow the store path %s: %s\n", path, strerror(e));
+    return EXIT_RUNTIME;
+  }
   fw_error err;
   if (fw_store_new(&fs->mem, &err) != FW_OK) {
     cli_report("store", &err);
     return EXIT_RUNTIME;
   }
-  fs->lock_fd = lock_path(path, write);
-  if (fs->lock_fd < 0) {
+  fs->lock_fd = lock_path(fs->path, write);
+  if (fs->lock_fd == -1) {
     file_store_close(fs);
     return EXIT_RUNTIME;
   }
   struct stat st;
-  if (stat(path, &st) != 0) {
+  if (stat(fs->path, &st) != 0) {
     if (errno == ENOENT) return EXIT_OK; /* a new store */
-    fprintf(stderr, "forewarn: cannot read store %s: %s\n", path, strerror(errno));
+    fprintf(stderr, "forewarn: cannot read store %s: %s\n", fs->path, strerror(errno));
+    file_store_close(fs);
+    return EXIT_RUNTIME;
+  }
+  const char *why = !S_ISREG(st.st_mode) ? "is not a regular file"
+                    : st.st_size == 0 ? "is empty (0 bytes), not a store document: remove it to start a new store"
+                    : write && !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) ? "is read-only: it can be read, not changed"
+                    : NULL;
+  if (why) {
+    fprintf(stderr, "forewarn: store %s %s; it was left as it is\n", fs->path, why);
     file_store_close(fs);
     return EXIT_RUNTIME;
   }
   char *text;
   size_t len;
-  int rc = cli_read_file(path, (size_t)1 << 34, &text, &len);
+  int rc = cli_read_file(fs->path, (size_t)1 << 34, &text, &len);
   if (rc) {
     file_store_close(fs);
     return EXIT_RUNTIME;
   }
-  fw_status s = len ? fw_store_load(fs->mem, text, len, &err) : FW_OK;
+  fw_status s = fw_store_load(fs->mem, text, len, &err);
   free(text);
   if (s != FW_OK) {
-    fprintf(stderr, "forewarn: store %s is corrupt (%s); it was left as it is\n", path, err.message);
+    fprintf(stderr, "forewarn: store %s is corrupt (%s); it was left as it is\n", fs->path, err.message);
     file_store_close(fs);
     return EXIT_RUNTIME;
   }

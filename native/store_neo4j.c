@@ -22,7 +22,7 @@ static fw_status exchange(neo4j_store *s, fw_status built, char **body, char **p
 static long long counter(const char *parsed, const char *key) {
   cJSON *d = cJSON_Parse(parsed);
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "counters"), key);
-  long long n = cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+  long long n = cJSON_IsNumber(v) ? v->valueint : 0; /* cJSON saturates valueint; a cast of a huge double would be UB */
   cJSON_Delete(d);
   return n;
 }

@@ -7,7 +7,7 @@ cc=$(command -v clang || command -v clang-14 || true)
 if [ -z "$cc" ]; then echo "fuzz: clang not found (scripts/setup.sh installs it)" >&2; exit 1; fi
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
   CC="$cc" cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFW_FUZZ=ON -DFW_BUILD_TESTS=OFF \
-    -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
+    -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow" >/dev/null
 fi
 cmake --build build-fuzz -j2 --target fuzz_classify fuzz_documents fuzz_rules
 seconds=${FUZZ_SECONDS:-10}

@@ -130,6 +130,11 @@ char *fw_wasm_normalize(const char *text, size_t len, fw_error *e) {
   return result(fw_normalize_message(text, len, &out, e), out, e);
 }
 
+int fw_wasm_json_check(const char *json, size_t len, fw_error *e) {
+  reset(e);
+  return (int)fw_json_check(json, len, e);
+}
+
 char *fw_wasm_smoke_validate(const char *json, size_t len, fw_error *e) {
   reset(e);
   char *out = NULL;

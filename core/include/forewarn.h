@@ -167,6 +167,12 @@ FW_API fw_status fw_classify_record(fw_classifier *classifier, const char *line,
 FW_API fw_status fw_redact(fw_classifier *classifier, const char *text, size_t len, char **out,
                            size_t *count, fw_error *err);
 
+/* Whether json[0..len) is a document forewarn reads: valid UTF-8 and JSON, no NUL character
+ * (\u0000), no object holding a key twice (cJSON would take the first, JavaScript the last). Every
+ * document the core parses gets this check; it is public for callers that parse a document
+ * themselves (the CLI's request lines, the edge worker's request bodies), so all refuse alike. */
+FW_API fw_status fw_json_check(const char *json, size_t len, fw_error *err);
+
 /* The message template of a text (numbers, UUIDs, hex, quoted values, timestamps, paths replaced
  * by placeholders). Exposed for tests and for grouping unclassified errors. Caller frees. */
 FW_API fw_status fw_normalize_message(const char *message, size_t len, char **out, fw_error *err);

@@ -4,6 +4,7 @@
  * error or not, so a stream keeps its order and length.
  */
 #include "antipattern_internal.h"
+#include "json_in.h"
 
 #include "json_out.h"
 
@@ -197,16 +198,19 @@ static fw_status classify_record(fw_classifier *cl, const char *line, size_t len
   fw__error_clear(&local);
   cJSON *o = cJSON_CreateObject();
   if (!o) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  if (fw__utf8_invalid_at(line, len) != (size_t)-1) {
-    fw__json_add(o, "id", cJSON_CreateNull());
-    fw__fail(&local, FW_ERR_UTF8, "record is not valid UTF-8");
-    return error_record(cl, o, FW_ERR_UTF8, &local, out_json, err);
+  cJSON *rec;
+  fw_status parsed = fw__json_parse_input(line, len, "record", &rec, &local);
+  if (parsed != FW_OK) { /* still answer with the record's id when it can be read */
+    cJSON *loose = parsed == FW_ERR_JSON ? cJSON_ParseWithLength(line, len) : NULL;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(loose, "id");
+    fw__json_add(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+    drop(loose);
+    return error_record(cl, o, parsed, &local, out_json, err);
   }
-  cJSON *rec = cJSON_ParseWithLength(line, len);
-  const cJSON *id = rec ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
   fw__json_add(o, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
-  if (!rec || !cJSON_IsObject(rec)) {
-    fw__fail(&local, FW_ERR_JSON, rec ? "record is not a JSON object" : "record is not valid JSON");
+  if (!cJSON_IsObject(rec)) {
+    fw__fail(&local, FW_ERR_JSON, "record is not a JSON object");
     drop(rec);
     return error_record(cl, o, FW_ERR_JSON, &local, out_json, err);
   }

@@ -5,6 +5,7 @@
  * Pure: the store applies the change set (store_apply.c, or Cypher for Neo4j).
  */
 #include "antipattern_internal.h"
+#include "json_in.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,13 +153,7 @@ static fw_status record(collector *col, fw_classifier *cl, const fw_classificati
 }
 
 static fw_status parse_doc(const char *json, size_t len, const char *what, cJSON **out, fw_error *err) {
-  if (fw__utf8_invalid_at(json, len) != (size_t)-1) return fw__fail(err, FW_ERR_UTF8, "%s is not valid UTF-8", what);
-  const char *end = NULL;
-  *out = cJSON_ParseWithLengthOpts(json, len, &end, false);
-  if (!*out)
-    return fw__fail(err, FW_ERR_JSON, "%s is not valid JSON (error near byte %zu)", what,
-                    end ? (size_t)(end - json) : 0);
-  return FW_OK;
+  return fw__json_parse_input(json, len, what, out, err);
 }
 
 static fw_status check_manifest(const cJSON *m, const char *run_id, fw_error *err) {

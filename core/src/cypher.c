@@ -558,7 +558,7 @@ fw_status fw_cypher_query(const char *query_json, size_t len, char **out, fw_err
   str_or_null(p, "endpoint", fw__cypher_str(q, "endpoint_pattern"));
   str_or_null(p, "schema", fw__cypher_str(q, "schema"));
   str_or_null(p, "error_type", fw__cypher_str(q, "error_type"));
-  fw__json_int(p, "min", cJSON_IsNumber(minj) ? (long long)minj->valuedouble : 0);
+  fw__json_int(p, "min", cJSON_IsNumber(minj) ? fw__ll_from_double(minj->valuedouble) : 0);
   cJSON_Delete(q);
   return fw__cypher_body(query_statement, p, out, err);
 }

@@ -143,7 +143,7 @@ static fw_status first_row(const char *parsed, size_t len, cJSON **doc, const cJ
 
 static long long int_of(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+  return cJSON_IsNumber(v) ? fw__ll_from_double(v->valuedouble) : 0;
 }
 
 fw_status fw_cypher_apply_result(const char *changeset, size_t len, const char *parsed,

@@ -3,6 +3,7 @@
  * names the JSON path and what was expected, so a spec author can fix the document directly.
  */
 #include "ir_internal.h"
+#include "json_in.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -325,14 +326,9 @@ static fw_status parse_ir(const cJSON *doc, fw_ir *ir, fw_error *err) {
 fw_status fw_ir_parse(const char *json, size_t len, fw_ir **out, fw_error *err) {
   if (!json || !out) return fw__fail(err, FW_ERR_ARG, "json and out are required");
   *out = NULL;
-  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
-    return fw__fail(err, FW_ERR_UTF8, "ApplicationIR is not valid UTF-8");
-  const char *end = NULL;
-  cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, false);
-  if (!doc) {
-    size_t at = end ? (size_t)(end - json) : 0;
-    return fw__fail(err, FW_ERR_JSON, "ApplicationIR is not valid JSON (error near byte %zu)", at);
-  }
+  cJSON *doc;
+  fw_status parsed = fw__json_parse_input(json, len, "ApplicationIR", &doc, err);
+  if (parsed != FW_OK) return parsed;
   fw_ir *ir = fw_malloc(sizeof *ir);
   if (!ir) {
     cJSON_Delete(doc);

@@ -1,6 +1,8 @@
 /* json_out.c - see json_out.h. */
 #include "json_out.h"
 
+#include <limits.h>
+
 #include "forewarn.h"
 
 #include <stdio.h>
@@ -56,6 +58,21 @@ long long fw__json_get_int(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
   long long n = 0;
   if (cJSON_IsRaw(v)) n = strtoll(v->valuestring, NULL, 10);
-  else if (cJSON_IsNumber(v)) n = (long long)v->valuedouble;
+  else if (cJSON_IsNumber(v)) n = fw__ll_from_double(v->valuedouble);
   return n > 0 ? n : 0;
+}
+
+long long fw__ll_from_double(double d) {
+  if (d != d) return 0;
+  if (d >= 9223372036854775807.0) return LLONG_MAX; /* 2^63: the double next to LLONG_MAX */
+  if (d <= -9223372036854775808.0) return LLONG_MIN;
+  return (long long)d;
+}
+
+bool fw__json_is_count_or_absent(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (!v) return true;
+  if (cJSON_IsRaw(v)) return true; /* written by this process */
+  return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 9007199254740992.0 &&
+         v->valuedouble == (double)(long long)v->valuedouble;
 }

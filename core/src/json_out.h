@@ -21,4 +21,12 @@ cJSON *fw__json_obj(cJSON *o, const char *key);
  * 0 when absent or negative. */
 long long fw__json_get_int(const cJSON *o, const char *key);
 
+/* A double as long long, saturating at the type's ends and 0 for NaN: a plain cast of a value
+ * out of range (1e300 from a hostile document) is undefined behaviour. */
+long long fw__ll_from_double(double d);
+
+/* Whether member `key` of o, when present, is a count: a whole number in 0..2^53 (exact in a
+ * double). Stored counters that are not are refused, never silently reset. */
+bool fw__json_is_count_or_absent(const cJSON *o, const char *key);
+
 #endif

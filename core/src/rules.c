@@ -4,6 +4,7 @@
  * the rule and the reason, and nothing is added from a pack that fails.
  */
 #include "literals.h"
+#include "json_in.h"
 #include "normalize_internal.h"
 
 #include <cjson/cJSON.h>
@@ -480,11 +481,10 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
 
 fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_error *err) {
   if (!rules || !json) return fw__fail(err, FW_ERR_ARG, "rules and json are required");
-  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
-    return fw__fail(err, FW_ERR_UTF8, "rule pack is not valid UTF-8");
-  cJSON *pack = cJSON_ParseWithLength(json, len);
-  if (!pack) return fw__fail(err, FW_ERR_JSON, "rule pack is not valid JSON");
-  fw_status st = add_pack(rules, pack, err);
+  cJSON *pack;
+  fw_status st = fw__json_parse_input(json, len, "rule pack", &pack, err);
+  if (st != FW_OK) return st;
+  st = add_pack(rules, pack, err);
   cJSON_Delete(pack);
   if (st == FW_OK) { /* the rule indices changed; without an index (no memory) rules still work */
     fw__literals_free(rules->literals);

@@ -3,6 +3,7 @@
  * status_code, expected_status, error_type, message) and stack_traces (endpoint, traceback).
  */
 #include "internal.h"
+#include "json_in.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -80,14 +81,10 @@ fw_status fw__smoke_check(const cJSON *doc, fw_error *err) {
 fw_status fw_smoke_validate(const char *json, size_t len, char **out_json, fw_error *err) {
   if (!json) return fw__fail(err, FW_ERR_ARG, "json is required");
   if (out_json) *out_json = NULL;
-  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
-    return fw__fail(err, FW_ERR_UTF8, "SmokeTestResult is not valid UTF-8");
-  const char *end = NULL;
-  cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, false);
-  if (!doc)
-    return fw__fail(err, FW_ERR_JSON, "SmokeTestResult is not valid JSON (error near byte %zu)",
-                    end ? (size_t)(end - json) : 0);
-  fw_status st = fw__smoke_check(doc, err);
+  cJSON *doc;
+  fw_status st = fw__json_parse_input(json, len, "SmokeTestResult", &doc, err);
+  if (st != FW_OK) return st;
+  st = fw__smoke_check(doc, err);
   if (st == FW_OK && out_json) {
     *out_json = cJSON_PrintUnformatted(doc);
     if (!*out_json) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");

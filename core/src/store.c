@@ -4,6 +4,7 @@
  * refused with the JSON path, never half-loaded.
  */
 #include "store_internal.h"
+#include "json_in.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,14 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
     if (!str_member(doc, pattern_strings[k])) {
       cJSON_Delete(doc);
       return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string \"%s\"", pattern_strings[k]);
+    }
+  }
+  static const char *const counters[] = {"occurrence_count", "times_prevented", "times_injected",
+                                         "times_recurred_after_injection"};
+  for (size_t k = 0; k < sizeof counters / sizeof *counters; k++) {
+    if (!fw__json_is_count_or_absent(doc, counters[k])) {
+      cJSON_Delete(doc);
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "\"%s\" is not a whole number from 0 to 2^53", counters[k]);
     }
   }
   if (!cJSON_GetObjectItemCaseSensitive(doc, "schema")) fw__json_str(doc, "schema", "");
@@ -223,6 +232,8 @@ static fw_status index_array(cJSON *arr, const char *key, fw_strmap *map, const 
       return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object with a string \"%s\"", key);
     if (fw_strmap_get(map, id) != (size_t)-1)
       return fw__fail_path(err, FW_ERR_SCHEMA, path, "duplicate %s '%s'", key, id);
+    if (!fw__json_is_count_or_absent(item, "count"))
+      return fw__fail_path(err, FW_ERR_SCHEMA, path, "\"count\" is not a whole number from 0 to 2^53");
     if (!fw_strmap_put(map, id, i)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     i++;
   }
@@ -231,14 +242,9 @@ static fw_status index_array(cJSON *arr, const char *key, fw_strmap *map, const 
 
 fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err) {
   if (!s || !json) return fw__fail(err, FW_ERR_ARG, "store and json are required");
-  if (fw__utf8_invalid_at(json, len) != (size_t)-1)
-    return fw__fail(err, FW_ERR_UTF8, "store document is not valid UTF-8");
-  const char *end = NULL;
-  cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, false);
-  if (!doc)
-    return fw__fail(err, FW_ERR_JSON, "store document is not valid JSON (error near byte %zu)",
-                    end ? (size_t)(end - json) : 0);
-  fw_status st = FW_OK;
+  cJSON *doc;
+  fw_status st = fw__json_parse_input(json, len, "store document", &doc, err);
+  if (st != FW_OK) return st;
   const char *format = str_member(doc, "format");
   const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "version");
   cJSON *patterns = cJSON_GetObjectItemCaseSensitive(doc, "patterns");

@@ -41,7 +41,7 @@ fw_status fw_store_query(const fw_store *s, const char *query_json, size_t len, 
   const char *entity = qstr(q, "entity"), *endpoint = qstr(q, "endpoint_pattern");
   const char *schema = qstr(q, "schema"), *error_type = qstr(q, "error_type");
   const cJSON *minj = cJSON_GetObjectItemCaseSensitive(q, "min_occurrences");
-  long long min = cJSON_IsNumber(minj) ? (long long)minj->valuedouble : 0;
+  long long min = cJSON_IsNumber(minj) ? fw__ll_from_double(minj->valuedouble) : 0;
   cJSON *arr = cJSON_CreateArray();
   size_t i = entity ? fw__store_entity_first(s, entity) : 0;
   for (; arr && i != (size_t)-1 && i < s->npatterns; i = entity ? fw__store_entity_next(s, i) : i + 1) {

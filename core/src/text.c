@@ -8,6 +8,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "json_out.h"
+
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* loc arrays become "body.items.0.name", the form Pydantic prints. */
@@ -22,7 +24,7 @@ static void render_loc(fw_buf *b, const cJSON *loc) {
     if (!first) fw_buf_putc(b, '.');
     first = false;
     if (cJSON_IsString(part)) fw_buf_puts(b, part->valuestring);
-    else if (cJSON_IsNumber(part)) fw_buf_printf(b, "%lld", (long long)part->valuedouble);
+    else if (cJSON_IsNumber(part)) fw_buf_printf(b, "%lld", fw__ll_from_double(part->valuedouble));
   }
 }
 

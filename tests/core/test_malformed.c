@@ -31,6 +31,30 @@ static void record(const char *line, fw_status code, const char *expect_in_outpu
   fw_free(out);
 }
 
+/* fw_json_check(): the same refusals for every document, with the place named. */
+static void json_check(const char *json, fw_status code, const char *words) {
+  fw_error err;
+  fw_status st = fw_json_check(json, strlen(json), &err);
+  CHECK(st == code);
+  if (code != FW_OK && !strstr(err.message, words)) {
+    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.message, words);
+    CHECK(0);
+  }
+}
+
+static void json_check_cases(void) {
+  json_check("{\"a\": 1, \"b\": {\"c\": [1, {\"d\": 2}]}}", FW_OK, "");
+  json_check("{\"a\": 1, \"b\": {\"c\": [1, {\"d\": 2, \"d\": 3}]}}", FW_ERR_JSON, "$.b.c[1]: the document has the key \"d\" twice");
+  json_check("[1, 2", FW_ERR_JSON, "not valid JSON (error near byte");
+  json_check("\"a\\u0000\"", FW_ERR_JSON, "NUL character");
+  /* a large object goes through the hash map: same answer */
+  char big[4096] = "{";
+  for (int i = 0; i < 100; i++) snprintf(big + strlen(big), sizeof big - strlen(big), "\"k%d\": %d, ", i, i);
+  json_check(strcat(big, "\"z\": 0}"), FW_OK, "");
+  big[strlen(big) - 1] = '\0';
+  json_check(strcat(big, ", \"k57\": 1}"), FW_ERR_JSON, "$: the document has the key \"k57\" twice");
+}
+
 int main(void) {
   fixture_init();
   expect("", 0, 0, FW_ERR_EMPTY, "empty");
@@ -61,6 +85,18 @@ int main(void) {
   record("{\"id\": \"c\", \"text\": \"\"}", FW_ERR_EMPTY, "\"id\":\"c\",\"error\"");
   record("[1, 2]", FW_ERR_JSON, "\"id\":null");
   record("{\"id\": \"d\", \"text\": \"\xff\"}", FW_ERR_UTF8, "\"code\":\"utf8\"");
+  /* a NUL would cut the text short in C: refused, the id still answered */
+  record("{\"id\": \"e\", \"text\": \"a\\u0000b\"}", FW_ERR_JSON, "\"id\":\"e\",\"error\":{\"code\":\"json\",\"message\":\"record holds a NUL");
+  /* an escaped backslash before u0000 is text, not a NUL */
+  record("{\"id\": \"f\", \"text\": \"KeyError: 'a\\\\u0000'\"}", FW_OK, "\"category\":\"missing_key\"");
+  /* a key twice: readers disagree on which counts, so neither does */
+  record("{\"id\": \"g\", \"text\": \"KeyError: 'a'\", \"text\": \"x\"}", FW_ERR_JSON, "has the key \\\"text\\\" twice");
+  json_check_cases();
+  /* a FastAPI body whose loc index is 1e300: no undefined float-to-integer cast (UBSan) */
+  const char *body = "{\"detail\":[{\"loc\":[\"body\",1e300,\"name\"],\"msg\":\"field required\",\"type\":\"value_error.missing\"}]}";
+  out = NULL;
+  CHECK(fw_classify(fixture_cl, body, strlen(body), NULL, &out, &err) == FW_OK);
+  fw_free(out);
   fixture_done();
   HARNESS_DONE();
 }

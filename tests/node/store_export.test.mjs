@@ -77,7 +77,8 @@ test('a malformed line: its number, exit 2, nothing imported (every line checked
   const target = path.join(work, 'c', 'patterns.json');
   const all = lines.trim().split('\n');
   const cases = [
-    [[all[0], all[1], '{"kind":"pattern"', all[2]], /line 3: not valid JSON/],
+    [[all[0], all[1], '{"kind":"pattern"', all[2]], /line 3: .*not valid JSON \(error near byte 16\)/],
+    [[all[0], all[1].replace('{', '{"kind":"run",')], /line 2: \$: .*has the key "kind" twice/],
     [[all[0], '{"kind":"nope","pattern_id":"x"}'], /line 2: expected an object with "kind"/],
     [[all[0], all[1], JSON.stringify({ ...records[1], occurrence_count: -1 })], /line 3: pattern \S+ needs a whole number "occurrence_count"/],
     [[all[0], JSON.stringify({ kind: 'pattern', pattern_id: 'x', occurrence_count: 1, times_prevented: 0, times_injected: 0, times_recurred_after_injection: 0 })], /line 2: expected a string "error_type"/],
