@@ -28,8 +28,14 @@ void cli_report(const char *context, const fw_error *err);
 /* Current UTC time as ISO 8601 ("2026-11-25T14:00:00Z"), or FOREWARN_NOW when set (tests). */
 const char *cli_now(void);
 
-/* Load the rules (built-in plus an optional pack file). Returns an exit code. */
-int cli_load_rules(const char *pack_path, fw_rules **out);
+/* Load the rules: built-in, plus an optional pack file, plus optional redaction patterns
+ * (--redact). Returns an exit code. */
+int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **out);
+
+/* --redact FILE, the same in every command that reads error texts. */
+#define REDACT_OPTION_HELP \
+  "  --redact FILE      add redaction patterns: a JSON array of {\"id\", \"pattern\", \"replace\"?,\n" \
+  "                     \"requires\"?}, or a pack with only \"redact\" (docs/rules.md)\n"
 
 /* Load and validate an ApplicationIR file. Returns an exit code. */
 int cli_load_ir(const char *path, fw_ir **out);

@@ -5,13 +5,14 @@
 #include "cli.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static void classify_usage(FILE *out) {
-  fputs("usage: forewarn classify [--ir FILE] [--rules FILE] [--endpoint \"METHOD /path\"]\n"
+  fputs("usage: forewarn classify [--ir FILE] [--rules FILE] [--redact FILE] [--endpoint \"METHOD /path\"]\n"
         "                         [--jsonl] [--threads N] [--pretty] [--max-input BYTES] [FILE|-]\n"
         "\n"
         "Classify a failure (traceback, exception line, DB error, 422 body) into a category of\n"
@@ -19,6 +20,7 @@ static void classify_usage(FILE *out) {
         "\n"
         "  --ir FILE          map the error onto this ApplicationIR (entity, field, constraint)\n"
         "  --rules FILE       add a rule pack; its rules are tried before the built-in ones\n"
+        REDACT_OPTION_HELP
         "  --endpoint E       the endpoint the failure came from, e.g. \"POST /products\"\n"
         "  --jsonl            input is JSON lines {\"id\", \"text\", \"endpoint\"?}; one line out each\n"
         "  --pretty           indent the JSON output (single text mode)\n"
@@ -33,7 +35,7 @@ static void classify_usage(FILE *out) {
 }
 
 typedef struct classify_args {
-  const char *ir_path, *rules_path, *endpoint, *input;
+  const char *ir_path, *rules_path, *redact_path, *endpoint, *input;
   bool jsonl, pretty;
   size_t max_input;
   int threads; /* 0: one per online CPU */
@@ -48,6 +50,7 @@ static int parse_args(int argc, char **argv, classify_args *a) {
     const char *arg = argv[i];
     const char **slot = strcmp(arg, "--ir") == 0         ? &a->ir_path
                         : strcmp(arg, "--rules") == 0    ? &a->rules_path
+                        : strcmp(arg, "--redact") == 0   ? &a->redact_path
                         : strcmp(arg, "--endpoint") == 0 ? &a->endpoint
                                                          : NULL;
     if (strcmp(arg, "--threads") == 0) {
@@ -134,6 +137,7 @@ typedef struct line_slot {
   size_t at;  /* where in it (the buffer may move while the chunk is read) */
   size_t len, lineno;
   char *out; /* the output JSON line */
+  bool too_long; /* over the line limit: skipped while read, answered with an error record */
   fw_status status;
   char message[512];
 } line_slot;
@@ -159,6 +163,13 @@ typedef struct worker {
 
 #define BATCH 32
 
+/* The longest JSON line read: room for a text of --max-input bytes with its escapes, the id and
+ * the endpoint. A longer line is skipped while it is read, so memory stays bounded by this. */
+static size_t max_line(const fw_classify_options *opts) {
+  size_t max = opts->max_input ? opts->max_input : FW_DEFAULT_MAX_INPUT;
+  return max > (SIZE_MAX - 65536) / 2 ? SIZE_MAX : 2 * max + 65536;
+}
+
 static void *work(void *arg) {
   worker *w = arg;
   for (;;) {
@@ -168,6 +179,16 @@ static void *work(void *arg) {
     for (size_t i = from; i < to; i++) {
       line_slot *s = &w->slots[i];
       fw_error err;
+      if (s->too_long) {
+        s->status = FW_ERR_TOO_LARGE;
+        snprintf(s->message, sizeof s->message, "the line is over %zu bytes (2 x --max-input + 64 KiB); it was skipped",
+                 max_line(w->opts));
+        char line[640];
+        snprintf(line, sizeof line, "{\"id\":null,\"error\":{\"code\":\"too_large\",\"message\":\"%s\"}}", s->message);
+        s->out = fw_malloc(strlen(line) + 1); /* freed with fw_free, as the core's lines */
+        if (s->out) memcpy(s->out, line, strlen(line) + 1);
+        continue;
+      }
       s->status = fw_classify_record(w->cl, s->text, s->len, w->opts, &s->out, &err);
       if (s->status != FW_OK) snprintf(s->message, sizeof s->message, "%s", err.message);
     }
@@ -193,7 +214,7 @@ static bool grow(line_buf *b) {
 /* Read up to CHUNK_LINES non-blank lines into slots and b, starting with the cut line prev left;
  * how many. */
 static size_t read_chunk(FILE *in, line_slot *slots, line_buf *b, line_buf *prev, size_t *lineno,
-                         bool *eof, bool *nomem) {
+                         size_t limit, bool *eof, bool *nomem) {
   size_t carry = prev->end - prev->used;
   while (b->cap < carry + 1) {
     if (!grow(b)) {
@@ -205,8 +226,11 @@ static size_t read_chunk(FILE *in, line_slot *slots, line_buf *b, line_buf *prev
   prev->end = prev->used;
   b->end = carry;
   size_t n = 0, at = 0;
+  bool skipping = false; /* inside a line over the limit: its bytes are dropped as they come */
   while (n < CHUNK_LINES) {
     char *nl = memchr(b->data + at, '\n', b->end - at);
+    if (!nl && b->end - at > limit) skipping = true;
+    if (skipping && !nl) b->end = at;
     if (!nl && !*eof) { /* more bytes: into the room left, or a larger buffer */
       if (b->end + 1 >= b->cap && !grow(b)) {
         *nomem = true;
@@ -217,9 +241,18 @@ static size_t read_chunk(FILE *in, line_slot *slots, line_buf *b, line_buf *prev
       b->end += got;
       continue;
     }
-    if (!nl && at == b->end) break;
+    if (!nl && at == b->end && !skipping) break;
     size_t stop = nl ? (size_t)(nl - b->data) : b->end; /* the last line may lack its '\n' */
     (*lineno)++;
+    if (skipping || stop - at > limit) {
+      skipping = false;
+      slots[n].at = at;
+      slots[n].len = 0;
+      slots[n].lineno = *lineno;
+      slots[n++].too_long = true;
+      at = nl ? stop + 1 : stop;
+      continue;
+    }
     size_t len = stop - at;
     char *line = b->data + at;
     at = nl ? stop + 1 : stop;
@@ -231,7 +264,7 @@ static size_t read_chunk(FILE *in, line_slot *slots, line_buf *b, line_buf *prev
     slots[n].at = (size_t)(line - b->data);
     slots[n].len = len;
     slots[n].lineno = *lineno;
-    n++;
+    slots[n++].too_long = false;
   }
   b->used = at;
   for (size_t i = 0; i < n; i++) slots[i].text = b->data + slots[i].at;
@@ -287,7 +320,7 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
   bool eof = false, nomem = false;
   int cur = 0;
   if (rc == EXIT_OK)
-    count[cur] = read_chunk(in, chunks[cur], &bufs[cur], &bufs[1 - cur], &lineno, &eof, &nomem);
+    count[cur] = read_chunk(in, chunks[cur], &bufs[cur], &bufs[1 - cur], &lineno, max_line(opts), &eof, &nomem);
   while (rc == EXIT_OK && !nomem && count[cur] > 0) {
     size_t n = count[cur];
     int other = 1 - cur;
@@ -303,7 +336,7 @@ static int classify_lines(const fw_rules *rules, const classify_args *a, fw_clas
     }
     /* the previous chunk out, the next one in, then a share of this one */
     flush_chunk(chunks[other], count[other], &bad, &failed);
-    count[other] = read_chunk(in, chunks[other], &bufs[other], &bufs[cur], &lineno, &eof, &nomem);
+    count[other] = read_chunk(in, chunks[other], &bufs[other], &bufs[cur], &lineno, max_line(opts), &eof, &nomem);
     work(&workers[0]);
     for (int t = 1; t < active; t++) {
       if (started[t]) pthread_join(workers[t].thread, NULL);
@@ -342,7 +375,7 @@ int cmd_classify(int argc, char **argv) {
   fw_rules *rules = NULL;
   fw_ir *ir = NULL;
   fw_classifier *cl = NULL;
-  if ((rc = cli_load_rules(a.rules_path, &rules)) != EXIT_OK) return rc;
+  if ((rc = cli_load_rules(a.rules_path, a.redact_path, &rules)) != EXIT_OK) return rc;
   if (a.ir_path && (rc = cli_load_ir(a.ir_path, &ir)) != EXIT_OK) {
     fw_rules_free(rules);
     return rc;

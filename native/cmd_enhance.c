@@ -16,7 +16,7 @@
 static void enhance_usage(FILE *out) {
   fputs("usage: forewarn enhance (--entity NAME | --endpoint \"METHOD /path\" | --schema NAME)\n"
         "                        [--ir IR.json] [--prompt FILE|-] [--store PATH|neo4j+http://HOST:PORT]\n"
-        "                        [--rules FILE]\n"
+        "                        [--rules FILE] [--redact FILE]\n"
         "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
         "                        [--manifest-out FILE --run-id ID] [--json]\n"
         "       forewarn enhance --batch FILE|- [same options]\n"
@@ -162,7 +162,7 @@ static int enhance_batch(const char *path, const fw_store *store, fw_enhance_opt
 
 int cmd_enhance(int argc, char **argv) {
   const char *entity = NULL, *endpoint = NULL, *schema = NULL, *ir_path = NULL, *prompt_path = NULL,
-             *store_opt = NULL, *rules_path = NULL, *manifest_out = NULL, *run_id = NULL,
+             *store_opt = NULL, *rules_path = NULL, *redact_path = NULL, *manifest_out = NULL, *run_id = NULL,
              *batch = NULL;
   long long max = 5, min = 2, budget = 2000;
   bool json = false;
@@ -170,7 +170,8 @@ int cmd_enhance(int argc, char **argv) {
       {"--entity", OPT_STRING, &entity},       {"--endpoint", OPT_STRING, &endpoint},
       {"--schema", OPT_STRING, &schema},       {"--ir", OPT_STRING, &ir_path},
       {"--prompt", OPT_STRING, &prompt_path},  {"--store", OPT_STRING, &store_opt},
-      {"--rules", OPT_STRING, &rules_path},    {"--manifest-out", OPT_STRING, &manifest_out},
+      {"--rules", OPT_STRING, &rules_path},    {"--redact", OPT_STRING, &redact_path},
+      {"--manifest-out", OPT_STRING, &manifest_out},
       {"--run-id", OPT_STRING, &run_id},       {"--max-patterns", OPT_NUMBER, &max},
       {"--min-occurrences", OPT_NUMBER, &min}, {"--budget", OPT_NUMBER, &budget},
       {"--json", OPT_FLAG, &json},             {"--batch", OPT_STRING, &batch}};
@@ -190,7 +191,7 @@ int cmd_enhance(int argc, char **argv) {
   char *prompt = NULL, *out = NULL;
   size_t prompt_len = 0;
   fw_error err;
-  if ((rc = cli_load_rules(rules_path, &rules)) != EXIT_OK) goto done;
+  if ((rc = cli_load_rules(rules_path, redact_path, &rules)) != EXIT_OK) goto done;
   if (ir_path && (rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
   const char *scope = entity ? "entity" : endpoint ? "endpoint" : "schema";
   const char *target = entity ? entity : endpoint ? endpoint : schema;

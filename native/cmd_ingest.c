@@ -12,7 +12,7 @@
 
 static void ingest_usage(FILE *out) {
   fputs("usage: forewarn ingest --smoke SMOKE.json --ir IR.json [--manifest MANIFEST.json]\n"
-        "                       [--store PATH] [--rules FILE] [--json]\n"
+        "                       [--store PATH] [--rules FILE] [--redact FILE] [--json]\n"
         "\n"
         "Classify one smoke run's violations (matched with their stack traces) into anti-patterns\n"
         "and store them: new ones with occurrence_count 1, known ones counted again. With the\n"
@@ -23,7 +23,8 @@ static void ingest_usage(FILE *out) {
         "                 neo4j+http://HOST:PORT, neo4j+https://..., neo4j (NEO4J_URI): a Neo4j\n"
         "                 store (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from\n"
         "                 NEO4J_DATABASE); one request per run, the schema applied when missing\n"
-        "  --json         print the FeedbackProcessingResult as JSON\n"
+        REDACT_OPTION_HELP
+        "  --json             print the FeedbackProcessingResult as JSON\n"
         "\n"
         "Example:\n"
         "  forewarn ingest --smoke examples/shop/runs/run-1.json --ir examples/shop/ir.json\n",
@@ -54,11 +55,12 @@ static void print_summary_to(const char *result, const char *path, bool json) {
 
 int cmd_ingest(int argc, char **argv) {
   const char *smoke_path = NULL, *ir_path = NULL, *manifest_path = NULL, *store_opt = NULL,
-             *rules_path = NULL;
+             *rules_path = NULL, *redact_path = NULL;
   bool json = false;
   const cli_option opts[] = {{"--smoke", OPT_STRING, &smoke_path}, {"--ir", OPT_STRING, &ir_path},
                              {"--manifest", OPT_STRING, &manifest_path}, {"--store", OPT_STRING, &store_opt},
-                             {"--rules", OPT_STRING, &rules_path}, {"--json", OPT_FLAG, &json}};
+                             {"--rules", OPT_STRING, &rules_path}, {"--redact", OPT_STRING, &redact_path},
+                             {"--json", OPT_FLAG, &json}};
   int rc = parse_options(argc, argv, "ingest", opts, sizeof opts / sizeof *opts, ingest_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
   if (!smoke_path || !ir_path) {
@@ -72,7 +74,7 @@ int cmd_ingest(int argc, char **argv) {
   char *smoke = NULL, *manifest = NULL, *changeset = NULL, *result = NULL;
   size_t smoke_len = 0, manifest_len = 0;
   fw_error err;
-  if ((rc = cli_load_rules(rules_path, &rules)) != EXIT_OK) goto done;
+  if ((rc = cli_load_rules(rules_path, redact_path, &rules)) != EXIT_OK) goto done;
   if ((rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
   if ((rc = cli_read_file(smoke_path, 256u << 20, &smoke, &smoke_len)) != EXIT_OK) goto done;
   if (manifest_path && (rc = cli_read_file(manifest_path, 64u << 20, &manifest, &manifest_len)) != EXIT_OK) goto done;

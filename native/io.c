@@ -93,29 +93,74 @@ const char *cli_now(void) {
   return buf;
 }
 
-int cli_load_rules(const char *pack_path, fw_rules **out) {
+/* The --redact file as a rule pack: a JSON array of redaction patterns becomes
+ * {"format_version": 1, "redact": [...]}; a pack is taken as it is when it holds nothing but
+ * redaction (one with rules belongs in --rules). *pack is cJSON_free()d; a status and message. */
+static fw_status redact_pack(const char *text, size_t len, char **pack, fw_error *err) {
+  *pack = NULL;
+  fw_status st = fw_json_check(text, len, err);
+  if (st != FW_OK) return st;
+  cJSON *doc = cJSON_ParseWithLength(text, len);
+  if (cJSON_IsArray(doc)) {
+    cJSON *wrap = cJSON_CreateObject();
+    cJSON_AddNumberToObject(wrap, "format_version", 1);
+    cJSON_AddItemToObject(wrap, "redact", doc);
+    doc = wrap;
+  }
+  const char *extra = NULL;
+  for (const cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL; m && !extra; m = m->next)
+    if (strcmp(m->string, "redact") != 0 && strcmp(m->string, "format_version") != 0) extra = m->string;
+  err->code = st = FW_ERR_SCHEMA;
+  if (extra)
+    snprintf(err->message, sizeof err->message,
+             "$.%.100s: --redact takes only \"redact\" patterns (a pack with more goes in --rules)", extra);
+  else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "redact")))
+    snprintf(err->message, sizeof err->message,
+             "expected an array of redaction patterns, or {\"format_version\": 1, \"redact\": [...]}");
+  else if ((*pack = cJSON_PrintUnformatted(doc)) == NULL)
+    snprintf(err->message, sizeof err->message, "out of memory");
+  else
+    err->code = st = FW_OK;
+  cJSON_Delete(doc);
+  return st;
+}
+
+/* Add the pack file at path: a rule pack (--rules) or redaction patterns (--redact). */
+static int add_pack_file(fw_rules *rules, const char *path, bool redact_only) {
+  char *text;
+  size_t len;
+  int rc = cli_read_file(path, 16u << 20, &text, &len);
+  if (rc) return rc;
+  fw_error err;
+  char *pack = NULL;
+  fw_status st = redact_only ? redact_pack(text, len, &pack, &err) : FW_OK;
+  if (st == FW_OK) st = redact_only ? fw_rules_add_pack(rules, pack, strlen(pack), &err)
+                                    : fw_rules_add_pack(rules, text, len, &err);
+  cJSON_free(pack);
+  free(text);
+  if (st != FW_OK) {
+    char ctx[600];
+    snprintf(ctx, sizeof ctx, "%s %s", redact_only ? "redaction patterns" : "rule pack", path);
+    cli_report(ctx, &err);
+    return st == FW_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
+int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **out) {
   fw_error err;
   fw_status st = fw_rules_new(out, &err);
   if (st != FW_OK) {
     cli_report("built-in rules", &err);
     return EXIT_RUNTIME;
   }
-  if (!pack_path) return EXIT_OK;
-  char *text;
-  size_t len;
-  int rc = cli_read_file(pack_path, 16u << 20, &text, &len);
-  if (rc) return rc;
-  st = fw_rules_add_pack(*out, text, len, &err);
-  free(text);
-  if (st != FW_OK) {
-    char ctx[600];
-    snprintf(ctx, sizeof ctx, "rule pack %s", pack_path);
-    cli_report(ctx, &err);
+  int rc = pack_path ? add_pack_file(*out, pack_path, false) : EXIT_OK;
+  if (rc == EXIT_OK && redact_path) rc = add_pack_file(*out, redact_path, true);
+  if (rc != EXIT_OK) {
     fw_rules_free(*out);
     *out = NULL;
-    return EXIT_USAGE;
   }
-  return EXIT_OK;
+  return rc;
 }
 
 int cli_load_ir(const char *path, fw_ir **out) {
