@@ -35,17 +35,45 @@ export class ForewarnError extends Error {
 /** An ISO 8601 UTC time ("2026-01-01T00:00:00Z") or a Date; null means the epoch. */
 export type Now = Date | string | null;
 
+/**
+ * Numeric options that reach the core (maxInput, maxPatterns, minOccurrences, budget, quoteCap)
+ * are integers from 0 to 2^31 - 1; null or absent means the default, anything else (a string,
+ * -1, 1.5, NaN, 2^32) is a TypeError naming the option, never a value wrapped around.
+ */
+export type CoreInt = number;
+
+/** One user redaction pattern (docs/rules.md, `redact[]`): PCRE2, replaced by `replace`. */
+export interface RedactPattern {
+  id: string;
+  /** PCRE2 regex. */
+  pattern: string;
+  /** PCRE2 substitute syntax ($1, ${name}); default "<secret>". */
+  replace?: string;
+  /** Literals of which one must occur for the pattern to run (ASCII case ignored). */
+  requires?: string[];
+}
+
+/**
+ * User redaction patterns, run before the built-in ones (which they cannot remove): an array of
+ * patterns, or a rule pack (object or JSON text) with only `redact` (and `format_version`).
+ * Compiled with the built-in pack into a Rules (the last 4 stay cached per instance); not
+ * combinable with `rules`: put a `redact` section in that pack instead.
+ */
+export type RedactOption = RedactPattern[] | { format_version?: 1; redact: RedactPattern[] } | string;
+
 export interface ClassifyOptions {
   /** Map the error onto this spec: an IR (reused) or an ApplicationIR document (parsed per call). */
   ir?: IR | JsonDocument | null;
   /** Rules to use; default the built-in pack. */
   rules?: Rules;
+  /** Redaction patterns of the user (instead of `rules`). */
+  redact?: RedactOption | null;
   /** "METHOD /path" the failure came from. */
   endpoint?: string | null;
   /** Time for first_seen / last_seen; default the current time. */
   now?: Now;
-  /** Refuse texts larger than this many bytes; 0 or absent is the core's 4 MiB. */
-  maxInput?: number;
+  /** Refuse texts larger than this many bytes; 0 or absent is the core's 4 MiB (0..2^31-1). */
+  maxInput?: CoreInt | null;
 }
 
 export interface IrContext {
@@ -117,14 +145,14 @@ export interface EnhanceOptions {
   ir?: IR | JsonDocument | null;
   /** Remediation templates for general patterns; default the built-in pack. */
   rules?: Rules;
-  /** At most this many patterns (default 5). */
-  maxPatterns?: number;
+  /** At most this many patterns (default 5; 0 also means the default). */
+  maxPatterns?: CoreInt | null;
   /** Only patterns seen at least this often (default 2). */
-  minOccurrences?: number;
+  minOccurrences?: CoreInt | null;
   /** Characters of the whole section (default 2000). */
-  budget?: number;
+  budget?: CoreInt | null;
   /** Characters of any quoted value (default 60). */
-  quoteCap?: number;
+  quoteCap?: CoreInt | null;
 }
 
 export interface Injection {
@@ -145,6 +173,8 @@ export interface EnhanceResult {
 
 export interface CollectOptions {
   rules?: Rules;
+  /** Redaction patterns of the user (instead of `rules`). */
+  redact?: RedactOption | null;
   now?: Now;
 }
 
@@ -209,14 +239,28 @@ export interface Neo4jStoreOptions {
   password?: string;
   /** Default "neo4j". */
   database?: string;
-  /** The fetch to send requests with; default globalThis.fetch. */
+  /**
+   * The fetch to send requests with; default globalThis.fetch. It gets `redirect: 'manual'`: a
+   * redirect (3xx, an opaque redirect, or a Response with `redirected`) is refused with a
+   * ForewarnError "neo4j", same-origin ones too, so the credentials never reach another origin.
+   */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Retries of a transient failure (unreachable, timeout, 5xx, Neo.TransientError.*); default 3. */
-  retries?: number;
-  /** Time limit of one request in ms; default 60000 (0: none). */
-  timeoutMs?: number;
-  /** Wait before the first retry in ms, doubled after each; default 250. */
-  backoffMs?: number;
+  /**
+   * The numbers below are integers in their range; null or absent means the default, anything
+   * else is a TypeError naming the option and the value.
+   * Retries of a transient failure (unreachable, timeout, 5xx, Neo.TransientError.*): 0..10,
+   * default 3.
+   */
+  retries?: number | null;
+  /** Time limit of one request (answer included) in ms: 0..600000, default 60000 (0: none). */
+  timeoutMs?: number | null;
+  /** Wait before the first retry in ms, doubled after each up to 10000: 0..10000, default 250. */
+  backoffMs?: number | null;
+  /**
+   * Largest answer read, in bytes: 1..2^31-1, default 64 MiB. A Content-Length above it is
+   * refused before reading, a body is cancelled once over it (ForewarnError "neo4j").
+   */
+  maxResponseBytes?: number | null;
 }
 
 export interface Neo4jEnhanceRequest {

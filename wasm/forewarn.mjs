@@ -3,7 +3,9 @@
 // over a precompiled WebAssembly.Module. Pointers stay inside: every string copied into WASM
 // memory is freed in `finally`, every handle has delete() with a FinalizationRegistry backstop,
 // and a failing core call throws a ForewarnError (an Error with the core's status name as `code`
-// and the core's message).
+// and the core's message). Hostile input stays bounded: numbers are checked before they reach the
+// core, a handle deleted by user code running inside a call is freed when the call returns, and
+// Neo4j answers are size-limited and never followed through a redirect.
 
 // The built-in rule pack (core/rules/default.json): the module does not embed it, each instance
 // gets it once at load. Generated beside the module by scripts/build-wasm.sh.
@@ -90,7 +92,36 @@ function isoNow(now) {
   throw new TypeError('now: expected a Date or an ISO 8601 string');
 }
 
-const asText = (doc) => (typeof doc === 'string' || doc instanceof Uint8Array ? doc : JSON.stringify(doc));
+// Bytes are recognised and measured with the intrinsic getters: a Uint8Array subclass can
+// override `length` and a Proxy passes `instanceof`, and copying by a length that lies writes
+// past the buffer allocated for it.
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayProto, 'length').get;
+const isBytes = (v) => typedArrayName.call(v) === 'Uint8Array';
+
+const asText = (doc) => (typeof doc === 'string' || isBytes(doc) ? doc : JSON.stringify(doc));
+
+// A number for the core: an integer in [min, max], or `fallback` when absent (undefined or null).
+// WASM takes numbers through ToInt32, so anything else would wrap silently (2^32 + 10 arrives as
+// 10, -1 as 4 GiB for a size_t, NaN as 0); the core's int and size_t both hold 2^31 - 1.
+const INT_MAX = 0x7fffffff;
+function intOption(name, value, fallback, min = 0, max = INT_MAX) {
+  if (value === undefined || value === null) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    throw new TypeError(`${name}: expected an integer from ${min} to ${max}, not ${shown}`);
+  }
+  return value;
+}
+
+// Neo4jStore bounds. Retries and waits are capped so that a store gives up within about two
+// minutes of backoff at worst (10 retries of at most 10 s); an answer is held in memory whole.
+const NEO4J_MAX_RETRIES = 10;
+const NEO4J_MAX_TIMEOUT_MS = 600000;
+const NEO4J_MAX_BACKOFF_MS = 10000;
+const NEO4J_DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
+const REDACT_CACHE_SIZE = 4; // compiled `redact` packs kept per instance (most recently used)
 
 // {scope, target} from {scope, target} or one of the shorthands {entity}, {endpoint}, {schema}.
 function resolveTarget(target) {
@@ -103,6 +134,13 @@ function resolveTarget(target) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Drop an answer's body unread (its connection can then be reused or closed).
+function cancelBody(res) {
+  try {
+    res.body?.cancel?.()?.catch?.(() => {});
+  } catch { /* a locked or foreign body: nothing to release */ }
+}
 
 // The token of one Neo4j ingest (fw_cypher_apply): 16 random bytes as 32 hex digits, from the
 // Web Crypto API (browsers, also outside secure contexts; Node >= 20; workerd).
@@ -171,6 +209,9 @@ export class Forewarn {
   #err = 0; // this instance's fw_error
   #registry;
   #defaultRules = null;
+  #redactRules = new Map(); // `redact` pack text -> its compiled Rules (LRU)
+  #depth = 0; // API calls on the stack (user code may run inside one: a toJSON, a getter)
+  #pending = []; // frees asked for meanwhile, done when the outermost call returns
 
   /** @private use Forewarn.load() */
   constructor(token) {
@@ -208,22 +249,26 @@ export class Forewarn {
       }
       /** Add a rule pack (JSON text or object); its rules take precedence. */
       addPack(pack) {
-        const h = this.#handle();
-        fw.#withStrings([asText(pack)], ([p]) => {
-          if (x.fw_wasm_rules_add_pack(h.rules, p.ptr, p.len, fw.#err) !== 0) fw.#throw();
+        return fw.#call(() => {
+          const h = this.#handle();
+          fw.#withStrings([asText(pack)], ([p]) => {
+            if (x.fw_wasm_rules_add_pack(h.rules, p.ptr, p.len, fw.#err) !== 0) fw.#throw();
+          });
+          if (h.classifier) { // its scratch was sized for the old set; a call may still hold it
+            const old = h.classifier;
+            h.classifier = 0;
+            fw.#release(() => x.fw_classifier_free(old));
+          }
+          return this;
         });
-        if (h.classifier) { // its scratch was sized for the old set
-          x.fw_classifier_free(h.classifier);
-          h.classifier = 0;
-        }
-        return this;
       }
       get count() { return x.fw_rules_count(this.#handle().rules); }
       delete() {
-        if (!this.#h) return;
-        fw.#registry.unregister(this.#h);
-        fw.#freeRules(this.#h);
+        const h = this.#h;
+        if (!h) return;
         this.#h = null;
+        fw.#registry.unregister(h);
+        fw.#release(() => fw.#freeRules(h));
       }
       #handle() {
         if (!this.#h) throw new ForewarnError('argument', 'Rules used after delete()');
@@ -255,10 +300,11 @@ export class Forewarn {
       /** The IR normalised (derived tables filled in). */
       toJSON() { return JSON.parse(fw.#takeString(x.fw_wasm_ir_to_json(this.#ptr(), fw.#err))); }
       delete() {
-        if (!this.#h) return;
-        fw.#registry.unregister(this.#h);
-        x.fw_ir_free(this.#h.ptr);
+        const h = this.#h;
+        if (!h) return;
         this.#h = null;
+        fw.#registry.unregister(h);
+        fw.#release(() => x.fw_ir_free(h.ptr));
       }
       #ptr() {
         if (!this.#h) throw new ForewarnError('argument', 'IR used after delete()');
@@ -286,11 +332,13 @@ export class Forewarn {
       }
       /** Replace the content with a store document (a corrupt one is refused, content kept). */
       load(doc) {
-        const ptr = this.#ptr();
-        fw.#withStrings([asText(doc)], ([d]) => {
-          if (x.fw_wasm_store_load(ptr, d.ptr, d.len, fw.#err) !== 0) fw.#throw();
+        return fw.#call(() => {
+          const ptr = this.#ptr();
+          fw.#withStrings([asText(doc)], ([d]) => {
+            if (x.fw_wasm_store_load(ptr, d.ptr, d.len, fw.#err) !== 0) fw.#throw();
+          });
+          return this;
         });
-        return this;
       }
       /** The store document as an object (JSON.stringify(store) gives the document). */
       toJSON() { return JSON.parse(this.serialize()); }
@@ -303,23 +351,26 @@ export class Forewarn {
       patterns({ unclassified = false } = {}) { return JSON.parse(fw.raw.patterns(this, { unclassified })); }
       /** One pattern by id, or null. */
       get(patternId) {
-        const ptr = this.#ptr();
-        return JSON.parse(fw.#withStrings([String(patternId)], ([id]) =>
-          fw.#takeString(x.fw_wasm_store_get(ptr, id.ptr, fw.#err))));
+        return JSON.parse(fw.#call(() => {
+          const ptr = this.#ptr();
+          return fw.#withStrings([String(patternId)], ([id]) => fw.#takeString(x.fw_wasm_store_get(ptr, id.ptr, fw.#err)));
+        }));
       }
       /** Patterns matching {entity?, endpoint_pattern?, schema?, error_type?, min_occurrences?}. */
       query(q = {}) {
-        const ptr = this.#ptr();
-        return JSON.parse(fw.#withStrings([asText(q)], ([d]) =>
-          fw.#takeString(x.fw_wasm_store_query(ptr, d.ptr, d.len, fw.#err))));
+        return JSON.parse(fw.#call(() => {
+          const ptr = this.#ptr();
+          return fw.#withStrings([asText(q)], ([d]) => fw.#takeString(x.fw_wasm_store_query(ptr, d.ptr, d.len, fw.#err)));
+        }));
       }
       /** Apply a change set (from fw.changeset()); returns the FeedbackProcessingResult. */
       apply(changeset) { return JSON.parse(fw.raw.apply(this, changeset)); }
       delete() {
-        if (!this.#h) return;
-        fw.#registry.unregister(this.#h);
-        x.fw_store_free(this.#h.ptr);
+        const h = this.#h;
+        if (!h) return;
         this.#h = null;
+        fw.#registry.unregister(h);
+        fw.#release(() => x.fw_store_free(h.ptr));
       }
       #ptr() {
         if (!this.#h) throw new ForewarnError('argument', 'MemoryStore used after delete()');
@@ -338,6 +389,7 @@ export class Forewarn {
      * document loaded into a MemoryStore, so stats, queries and enhance are the in-memory
      * store's code. Transient failures (unreachable, 5xx, Neo.TransientError.*) are retried with
      * backoff; errors are ForewarnErrors with code "neo4j" and never contain the credentials.
+     * Redirects are refused and answers are read up to maxResponseBytes (#send).
      */
     this.Neo4jStore = class Neo4jStore {
       #url;
@@ -348,10 +400,11 @@ export class Forewarn {
       #retries;
       #timeoutMs;
       #backoffMs;
+      #maxResponseBytes;
       #schemaReady = false;
       #requests = 0;
 
-      constructor({ uri, username, password, database, fetch: fetchFn, retries = 3, timeoutMs = 60000, backoffMs = 250 } = {}) {
+      constructor({ uri, username, password, database, fetch: fetchFn, retries, timeoutMs, backoffMs, maxResponseBytes } = {}) {
         if (typeof uri !== 'string' || uri === '') {
           throw new ForewarnError('argument', 'Neo4jStore: uri is required (http:// or https://, the HTTP Query API)');
         }
@@ -376,9 +429,11 @@ export class Forewarn {
         this.#secret = pass;
         this.#fetch = fetchFn ?? ((...args) => globalThis.fetch(...args));
         if (typeof this.#fetch !== 'function') throw new TypeError('Neo4jStore: fetch is not a function');
-        this.#retries = retries;
-        this.#timeoutMs = timeoutMs;
-        this.#backoffMs = backoffMs;
+        // checked here: `retries: 'abc'` used to retry forever (attempt >= 'abc' is never true)
+        this.#retries = intOption('Neo4jStore: retries', retries, 3, 0, NEO4J_MAX_RETRIES);
+        this.#timeoutMs = intOption('Neo4jStore: timeoutMs', timeoutMs, 60000, 0, NEO4J_MAX_TIMEOUT_MS); // 0: none
+        this.#backoffMs = intOption('Neo4jStore: backoffMs', backoffMs, 250, 0, NEO4J_MAX_BACKOFF_MS);
+        this.#maxResponseBytes = intOption('Neo4jStore: maxResponseBytes', maxResponseBytes, NEO4J_DEFAULT_MAX_RESPONSE, 1, INT_MAX);
       }
 
       /** Where the store is (the URI without credentials). */
@@ -392,6 +447,59 @@ export class Forewarn {
           e.message = e.message.split(this.#secret).join('***');
         }
         return e;
+      }
+
+      // A redirect is refused, not followed: the Authorization header must never reach another
+      // origin, and what a fetch strips on a cross-origin redirect differs between runtimes (and
+      // a caller's fetch). Same-origin redirects are refused too: the Query API never redirects,
+      // so one is a misconfigured proxy or the wrong server, and refusing all is simpler to
+      // trust. With redirect: 'manual' a browser answers an opaque redirect (status 0), Node and
+      // workerd the 3xx itself; a fetch that followed anyway says `redirected`.
+      #refuseRedirect(res) {
+        const status = res.status >= 300 && res.status < 400 ? res.status : 0;
+        if (res.type !== 'opaqueredirect' && !status && !res.redirected) return;
+        cancelBody(res);
+        throw new ForewarnError('neo4j', `Neo4j at ${this.#base} answered with a redirect${status ? ` (HTTP ${status})` : ''}: ` +
+          'refused, the credentials go to the configured uri only', { status: res.status ?? 0 });
+      }
+
+      // The answer's text, at most maxResponseBytes of it: a Content-Length over the limit is
+      // refused before reading, a body is counted as it streams and cancelled once over, so a
+      // broken or hostile server cannot make the client hold more than the limit (+ one chunk).
+      async #readAnswer(res) {
+        const limit = this.#maxResponseBytes;
+        const tooLarge = () => new ForewarnError('neo4j',
+          `Neo4j at ${this.#base}: the answer is larger than the limit of ${limit} bytes (maxResponseBytes)`, { status: res.status });
+        if (Number(res.headers?.get?.('content-length')) > limit) {
+          cancelBody(res);
+          throw tooLarge();
+        }
+        if (typeof res.body?.getReader !== 'function') { // no body, or a caller's fetch without streams
+          const text = await res.text();
+          if (text.length > limit || encoder.encode(text).length > limit) throw tooLarge();
+          return text;
+        }
+        const reader = res.body.getReader();
+        const chunks = [];
+        let size = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (!isBytes(value)) throw new TypeError('the answer\'s body is not a stream of bytes');
+          size += typedArrayLength.call(value);
+          if (size > limit) {
+            reader.cancel().catch(() => {});
+            throw tooLarge();
+          }
+          chunks.push(value);
+        }
+        const bytes = new Uint8Array(size);
+        let at = 0;
+        for (const c of chunks) {
+          bytes.set(c, at);
+          at += c.length;
+        }
+        return decoder.decode(bytes); // as res.text(): BOM dropped, bad UTF-8 replaced
       }
 
       // One request: send the body, parse the answer with the core, retry what is transient.
@@ -408,10 +516,13 @@ export class Forewarn {
               headers: { authorization: this.#auth, 'content-type': 'application/json', accept: 'application/json' },
               body,
               signal,
+              redirect: 'manual', // see #refuseRedirect
             });
             status = res.status;
-            text = await res.text();
+            this.#refuseRedirect(res);
+            text = await this.#readAnswer(res);
           } catch (e) {
+            if (e instanceof ForewarnError) throw this.#scrub(e); // refused (a redirect, too large): not transient
             const n = attempt + 1;
             failure = new ForewarnError('neo4j',
               `Neo4j at ${this.#base} is unreachable: ${fetchFailure(e, this.#timeoutMs)} (${n} attempt${n === 1 ? '' : 's'})`,
@@ -425,7 +536,7 @@ export class Forewarn {
           }
           if (attempt >= this.#retries) throw this.#scrub(failure);
           await sleep(backoff);
-          backoff *= 2;
+          backoff = Math.min(backoff * 2, NEO4J_MAX_BACKOFF_MS);
         }
       }
 
@@ -519,10 +630,10 @@ export class Forewarn {
        */
       async enhance(prompt, target, options = {}) {
         const { scope, name } = resolveTarget(target);
+        const minOccurrences = intOption('minOccurrences', options.minOccurrences, 0); // read before any pointer
         return fw.#withIRAsync(options.ir, async (ir) => {
-          const body = fw.#withStrings([scope ?? null, name ?? null], ([s, t]) =>
-            fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0,
-              options.minOccurrences ?? 0, fw.#err)));
+          const body = fw.#call(() => fw.#withStrings([scope ?? null, name ?? null], ([s, t]) =>
+            fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0, minOccurrences, fw.#err))));
           return this.#with(body, (m) => fw.enhance(prompt, { scope, target: name }, m, { ...options, ir }));
         });
       }
@@ -552,11 +663,11 @@ export class Forewarn {
       changeset: (smoke, ir, manifest, options = {}) => fw.#changeset(smoke, ir, manifest, options),
       collect: (smoke, ir, manifest, store, options = {}) =>
         fw.raw.apply(store, fw.#changeset(smoke, ir, manifest, options)),
-      apply: (store, changeset) => {
+      apply: (store, changeset) => fw.#call(() => {
         const ptr = this.MemoryStore.ptr(store);
         return fw.#withStrings([asText(changeset)], ([c]) =>
           fw.#takeString(x.fw_wasm_store_apply(ptr, c.ptr, c.len, fw.#err)));
-      },
+      }),
       stats: (store) => fw.#takeString(x.fw_wasm_store_stats(this.MemoryStore.ptr(store), fw.#err)),
       patterns: (store, { unclassified = false } = {}) =>
         fw.#takeString(x.fw_wasm_store_list(this.MemoryStore.ptr(store), unclassified ? 1 : 0, fw.#err)),
@@ -566,6 +677,27 @@ export class Forewarn {
   // ---- Memory and strings -------------------------------------------------------------------
 
   #refreshViews() { this.#u8 = null; }
+
+  // Run fn (synchronous) as one API call. User code can run inside it after a handle's pointer
+  // was taken (the toJSON of an argument, a getter of an option, a Date's toISOString) and may
+  // delete that handle, or add a pack to the Rules in use: such frees wait for the outermost
+  // call to return (#release). The core never calls back into JS, so user code only runs between
+  // core calls, and holding the frees until the call is over is enough. The handle itself is
+  // dead at once: its object reports "used after delete()".
+  #call(fn) {
+    this.#depth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.#depth === 0) for (const free of this.#pending.splice(0)) free();
+    }
+  }
+
+  // Free now, or when the current call returns.
+  #release(free) {
+    if (this.#depth > 0) this.#pending.push(free);
+    else free();
+  }
 
   #bytes() {
     // A grown memory detaches the old buffer; the growth import or the length check renews it.
@@ -583,13 +715,14 @@ export class Forewarn {
           bufs.push({ ptr: 0, len: 0 });
           continue;
         }
-        if (v instanceof Uint8Array) {
-          const ptr = x.fw_malloc(v.length + 1);
+        if (isBytes(v)) {
+          const len = typedArrayLength.call(v); // what set() copies, whatever v.length says
+          const ptr = x.fw_malloc(len + 1);
           if (!ptr) throw new ForewarnError('nomem', 'out of memory');
-          bufs.push({ ptr, len: v.length });
+          bufs.push({ ptr, len });
           const u8 = this.#bytes();
           u8.set(v, ptr);
-          u8[ptr + v.length] = 0;
+          u8[ptr + len] = 0;
           continue;
         }
         if (typeof v !== 'string') throw new TypeError(`expected a string, got ${typeof v}`);
@@ -653,13 +786,53 @@ export class Forewarn {
     h.rules = h.classifier = 0;
   }
 
-  #rules(rules) {
+  #rules(rules, redact) {
+    if (redact !== undefined && redact !== null) {
+      if (rules !== undefined && rules !== null) {
+        throw new TypeError('redact: not with rules; put a "redact" section in the rules\' pack instead');
+      }
+      rules = this.#redact(redact);
+    }
     if (rules === undefined || rules === null) {
       this.#defaultRules ??= new this.Rules();
       rules = this.#defaultRules;
     }
     if (!(rules instanceof this.Rules)) throw new TypeError('rules: expected a Rules of this Forewarn instance');
     return this.Rules.handles(rules);
+  }
+
+  // The `redact` option as Rules: the built-in pack plus a pack of only the user's redaction
+  // patterns (docs/rules.md, "redact[]"), which the core runs before its own. Compiling the
+  // built-in rules takes ~10 ms, so the last few packs stay compiled; one evicted while a call
+  // uses it is freed when that call returns (#release).
+  #redact(redact) {
+    let pack = redact;
+    if (typeof pack === 'string') {
+      try {
+        pack = JSON.parse(pack);
+      } catch {
+        throw new ForewarnError('json', 'redact: not valid JSON');
+      }
+    }
+    if (Array.isArray(pack)) pack = { redact: pack };
+    if (typeof pack !== 'object' || pack === null || !Array.isArray(pack.redact) ||
+        Object.keys(pack).some((k) => k !== 'redact' && k !== 'format_version')) {
+      throw new TypeError('redact: expected an array of {id, pattern, replace?, requires?} or a pack with only "redact" (and "format_version")');
+    }
+    const key = JSON.stringify({ format_version: pack.format_version ?? 1, redact: pack.redact });
+    let compiled = this.#redactRules.get(key);
+    if (compiled) {
+      this.#redactRules.delete(key); // most recently used last
+    } else {
+      compiled = new this.Rules(key);
+      if (this.#redactRules.size >= REDACT_CACHE_SIZE) {
+        const [oldKey, old] = this.#redactRules.entries().next().value;
+        this.#redactRules.delete(oldKey);
+        old.delete();
+      }
+    }
+    this.#redactRules.set(key, compiled);
+    return compiled;
   }
 
   // An IR option: an IR (used as is), a document (parsed for this call), or nothing.
@@ -699,30 +872,40 @@ export class Forewarn {
 
   // ---- Calls --------------------------------------------------------------------------------
 
-  #classify(text, { ir, rules, endpoint, now, maxInput = 0 } = {}, record) {
-    const { classifier } = this.#rules(rules);
-    return this.#withIR(ir, (irPtr) =>
-      this.#withStrings([text, endpoint ?? null, isoNow(now)], ([t, e, n]) => {
-        const fn = record ? this.#x.fw_wasm_classify_record : this.#x.fw_wasm_classify;
-        return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, maxInput, this.#err));
-      }));
+  // Each call runs inside #call: its arguments' toJSON and getters run after pointers were taken.
+  #classify(text, { ir, rules, redact, endpoint, now, maxInput } = {}, record) {
+    const max = intOption('maxInput', maxInput, 0); // 0: the core's 4 MiB
+    return this.#call(() => {
+      const { classifier } = this.#rules(rules, redact);
+      return this.#withIR(ir, (irPtr) =>
+        this.#withStrings([text, endpoint ?? null, isoNow(now)], ([t, e, n]) => {
+          const fn = record ? this.#x.fw_wasm_classify_record : this.#x.fw_wasm_classify;
+          return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, max, this.#err));
+        }));
+    });
   }
 
-  #enhance(prompt, target, store, { ir, rules, maxPatterns = 0, minOccurrences = 0, budget = 0, quoteCap = 0 } = {}) {
-    const storePtr = this.MemoryStore.ptr(store);
-    const { scope, name } = resolveTarget(target);
-    const rulesPtr = this.#rules(rules).rules;
-    return this.#withIR(ir, (irPtr) =>
-      this.#withStrings([prompt ?? '', scope ?? null, name ?? null], ([p, s, t]) =>
-        this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr,
-          maxPatterns, minOccurrences, budget, quoteCap, this.#err))));
+  #enhance(prompt, target, store, { ir, rules, maxPatterns, minOccurrences, budget, quoteCap } = {}) {
+    // 0 is the core's default for each
+    const n = [intOption('maxPatterns', maxPatterns, 0), intOption('minOccurrences', minOccurrences, 0),
+      intOption('budget', budget, 0), intOption('quoteCap', quoteCap, 0)];
+    return this.#call(() => {
+      const storePtr = this.MemoryStore.ptr(store);
+      const { scope, name } = resolveTarget(target);
+      const rulesPtr = this.#rules(rules).rules;
+      return this.#withIR(ir, (irPtr) =>
+        this.#withStrings([prompt ?? '', scope ?? null, name ?? null], ([p, s, t]) =>
+          this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr, ...n, this.#err))));
+    });
   }
 
-  #changeset(smoke, ir, manifest, { rules, now } = {}) {
-    const { classifier } = this.#rules(rules);
-    return this.#withIR(ir, (irPtr) =>
-      this.#withStrings([asText(smoke), manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
-        this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err))));
+  #changeset(smoke, ir, manifest, { rules, redact, now } = {}) {
+    return this.#call(() => {
+      const { classifier } = this.#rules(rules, redact);
+      return this.#withIR(ir, (irPtr) =>
+        this.#withStrings([asText(smoke), manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
+          this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err))));
+    });
   }
 
   // ---- The API ------------------------------------------------------------------------------
