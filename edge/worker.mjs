@@ -238,6 +238,14 @@ async function readJson(request, env) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new HttpError(400, 'json', 'the request body must be a JSON object');
   }
+  // JSON.parse keeps the last of a key given twice and lets a NUL through; the core refuses
+  // both, so the edge reads every body as the CLI reads the same document
+  try {
+    (await instance()).checkJson(text);
+  } catch (e) {
+    if (e instanceof ForewarnError) throw new HttpError(400, 'json', e.message);
+    throw e;
+  }
   return body;
 }
 
@@ -348,7 +356,7 @@ async function enhance(body, env) {
 
 // Core statuses: the input was refused (422), or a fault of this worker (500).
 const CORE_STATUS = {
-  json: 422, schema: 422, utf8: 422, empty: 422, too_large: 422, rule_compile: 422, rule_limit: 422,
+  json: 422, schema: 422, utf8: 422, empty: 422, too_large: 422, rule_compile: 422, rule_limit: 422, budget: 422,
   argument: 400,
 };
 

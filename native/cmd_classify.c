@@ -13,7 +13,8 @@
 
 static void classify_usage(FILE *out) {
   fputs("usage: forewarn classify [--ir FILE] [--rules FILE] [--redact FILE] [--endpoint \"METHOD /path\"]\n"
-        "                         [--jsonl] [--threads N] [--pretty] [--max-input BYTES] [FILE|-]\n"
+        "                         [--jsonl] [--threads N] [--pretty] [--max-input BYTES]\n"
+        "                         [--deadline-ms MS] [FILE|-]\n"
         "\n"
         "Classify a failure (traceback, exception line, DB error, 422 body) into a category of\n"
         "the taxonomy, with its context, message template, pattern_id and anti-pattern.\n"
@@ -25,6 +26,9 @@ static void classify_usage(FILE *out) {
         "  --jsonl            input is JSON lines {\"id\", \"text\", \"endpoint\"?}; one line out each\n"
         "  --pretty           indent the JSON output (single text mode)\n"
         "  --max-input BYTES  refuse texts larger than this (default 4194304)\n"
+        "  --deadline-ms MS   give up on a text (or record) after this long: exit 1, \"budget\"\n"
+        "                     (default 1000 per started MiB of text; a slow rule pack or a\n"
+        "                     hostile input, not a real error)\n"
         "  --threads N        worker threads for --jsonl (default: one per CPU); output order\n"
         "                     is the input order whatever N is\n"
         "\n"
@@ -38,6 +42,7 @@ typedef struct classify_args {
   const char *ir_path, *rules_path, *redact_path, *endpoint, *input;
   bool jsonl, pretty;
   size_t max_input;
+  unsigned deadline_ms; /* 0: the core's default */
   int threads; /* 0: one per online CPU */
 } classify_args;
 
@@ -53,6 +58,17 @@ static int parse_args(int argc, char **argv, classify_args *a) {
                         : strcmp(arg, "--redact") == 0   ? &a->redact_path
                         : strcmp(arg, "--endpoint") == 0 ? &a->endpoint
                                                          : NULL;
+    if (strcmp(arg, "--deadline-ms") == 0) {
+      char *end;
+      long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+      if (i + 1 >= argc || *end || v < 1 || v > 3600000) {
+        fprintf(stderr, "forewarn classify: --deadline-ms needs a number of milliseconds from 1 to 3600000\n");
+        return EXIT_USAGE;
+      }
+      a->deadline_ms = (unsigned)v;
+      i++;
+      continue;
+    }
     if (strcmp(arg, "--threads") == 0) {
       char *end;
       long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
@@ -386,6 +402,7 @@ int cmd_classify(int argc, char **argv) {
   opts.endpoint = a.endpoint;
   opts.now = cli_now();
   opts.max_input = a.max_input;
+  opts.deadline_ms = a.deadline_ms;
   if (a.jsonl) {
     rc = classify_lines(rules, &a, &opts);
   } else if (fw_classifier_new(rules, &cl, &err) != FW_OK) {

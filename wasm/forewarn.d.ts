@@ -74,6 +74,8 @@ export interface ClassifyOptions {
   now?: Now;
   /** Refuse texts larger than this many bytes; 0 or absent is the core's 4 MiB (0..2^31-1). */
   maxInput?: CoreInt | null;
+  /** Give up on the text after this many ms (1..3600000; default 1000 per started MiB): ForewarnError "budget". */
+  deadlineMs?: number | null;
 }
 
 export interface IrContext {
@@ -357,6 +359,8 @@ export class Forewarn {
   normalize(message: string | Uint8Array): string;
   /** Validate a SmokeTestResult; returns its normalised form. */
   validateSmoke(doc: JsonDocument): Record<string, unknown>;
+  /** Throws a ForewarnError "json" for invalid JSON, a NUL character or a key given twice. */
+  checkJson(text: string | Uint8Array): void;
   /** heapUsed: bytes malloc'd and not freed; memoryBytes: size of the linear memory. */
   memoryStats(): { heapUsed: number; memoryBytes: number };
 }

@@ -188,17 +188,27 @@ export class Forewarn {
   /** A new, separate instance (own memory) of a compiled module; not memoised. */
   static async instantiate(module) {
     const fw = new Forewarn(PRIVATE);
+    let memory = null;
+    // The clock, for the time budget of one text (core/src/budget.c): monotonic milliseconds
+    // from performance.now() as WASI nanoseconds. Where the platform freezes the clock while code
+    // runs (workerd does, against timing attacks), the budget cannot see time pass there.
+    const clockTimeGet = (id, _precision, out) => {
+      const ms = id === 0 ? Date.now() : globalThis.performance?.now?.() ?? Date.now();
+      new DataView(memory.buffer).setBigUint64(out, BigInt(Math.floor(ms * 1e6)), true);
+      return 0;
+    };
     const imports = {
       env: { emscripten_notify_memory_growth: () => fw.#refreshViews() },
-      // The core does no I/O and takes the time as a parameter; if a future build links a WASI
-      // call anyway, it gets a deterministic stub instead of failing to instantiate.
+      // The core does no I/O and takes the time of day as a parameter; the clock serves only the
+      // budget. Any other WASI call a future build links gets a stub instead of failing to load.
       wasi_snapshot_preview1: new Proxy({}, {
         get: (_, name) => (name === 'proc_exit'
           ? (code) => { throw new Error(`forewarn.wasm called exit(${code})`); }
-          : () => 52 /* ENOSYS */),
+          : name === 'clock_time_get' ? clockTimeGet : () => 52 /* ENOSYS */),
       }),
     };
     const instance = await WebAssembly.instantiate(module, imports);
+    memory = instance.exports.memory;
     fw.#init(instance);
     return fw;
   }
@@ -873,14 +883,15 @@ export class Forewarn {
   // ---- Calls --------------------------------------------------------------------------------
 
   // Each call runs inside #call: its arguments' toJSON and getters run after pointers were taken.
-  #classify(text, { ir, rules, redact, endpoint, now, maxInput } = {}, record) {
+  #classify(text, { ir, rules, redact, endpoint, now, maxInput, deadlineMs } = {}, record) {
     const max = intOption('maxInput', maxInput, 0); // 0: the core's 4 MiB
+    const deadline = intOption('deadlineMs', deadlineMs, 0, 1, 3600000); // absent: 1 s per started MiB
     return this.#call(() => {
       const { classifier } = this.#rules(rules, redact);
       return this.#withIR(ir, (irPtr) =>
         this.#withStrings([text, endpoint ?? null, isoNow(now)], ([t, e, n]) => {
           const fn = record ? this.#x.fw_wasm_classify_record : this.#x.fw_wasm_classify;
-          return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, max, this.#err));
+          return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, max, deadline, this.#err));
         }));
     });
   }
@@ -916,7 +927,9 @@ export class Forewarn {
   /**
    * Classify one error text (string, or UTF-8 bytes). Options: ir (IR or document), rules
    * (Rules; default the built-in pack), endpoint ("METHOD /path"), now (Date or ISO string;
-   * default the current time, null for the epoch), maxInput (bytes; default 4 MiB).
+   * default the current time, null for the epoch), maxInput (bytes; default 4 MiB), deadlineMs
+   * (give up on the text after this long with a ForewarnError "budget"; default 1000 per
+   * started MiB of text).
    */
   classify(text, options = {}) { return JSON.parse(this.raw.classify(text, options)); }
 
@@ -946,6 +959,17 @@ export class Forewarn {
   /** The message template of a text (numbers, ids, quoted values... masked). */
   normalize(message) {
     return this.#withStrings([message], ([m]) => this.#takeString(this.#x.fw_wasm_normalize(m.ptr, m.len, this.#err)));
+  }
+
+  /**
+   * Refuse a JSON text as every core reader does: invalid JSON, a NUL character (\u0000), or an
+   * object holding a key twice (JSON.parse keeps the last, the core the first) throw a
+   * ForewarnError "json" naming the place. For callers that JSON.parse a document themselves.
+   */
+  checkJson(text) {
+    this.#withStrings([text], ([t]) => {
+      if (this.#x.fw_wasm_json_check(t.ptr, t.len, this.#err) !== 0) this.#throw();
+    });
   }
 
   /** Validate a SmokeTestResult document; returns its normalised form. */

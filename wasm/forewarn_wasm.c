@@ -105,19 +105,19 @@ int fw_wasm_store_load(fw_store *s, const char *json, size_t len, fw_error *e) {
 /* ---- Calls that return JSON -------------------------------------------------------------- */
 
 char *fw_wasm_classify(fw_classifier *c, const char *text, size_t len, const fw_ir *ir,
-                                const char *endpoint, const char *now, size_t max_input,
+                                const char *endpoint, const char *now, size_t max_input, unsigned deadline_ms,
                                 fw_error *e) {
   reset(e);
-  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input};
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms};
   char *out = NULL;
   return result(fw_classify(c, text, len, &o, &out, e), out, e);
 }
 
 char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t len,
                                        const fw_ir *ir, const char *endpoint, const char *now,
-                                       size_t max_input, fw_error *e) {
+                                       size_t max_input, unsigned deadline_ms, fw_error *e) {
   reset(e);
-  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input};
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms};
   char *out = NULL;
   fw_status st = fw_classify_record(c, line, len, &o, &out, e);
   if (st != FW_OK && e->code == FW_OK) e->code = st;

@@ -50,7 +50,8 @@ typedef enum fw_status {
   FW_ERR_EMPTY,        /* empty input */
   FW_ERR_RULE_COMPILE, /* a rule's regex does not compile; fw_error.rule_id names it */
   FW_ERR_RULE_LIMIT,   /* a rule hit the PCRE2 match/depth/heap limit; fw_error.rule_id names it */
-  FW_ERR_NEO4J         /* Neo4j refused a request (auth, database, Cypher); fw_error.server_code */
+  FW_ERR_NEO4J,        /* Neo4j refused a request (auth, database, Cypher); fw_error.server_code */
+  FW_ERR_BUDGET        /* one text took longer than its deadline (fw_classify_options.deadline_ms) */
 } fw_status;
 
 /* Details of a failure. A plain struct so callers can keep one on the stack; message is always
@@ -144,7 +145,13 @@ typedef struct fw_classify_options {
   const char *endpoint; /* "METHOD /path" the failure came from (may be NULL) */
   const char *now;      /* ISO 8601 UTC time for first_seen/last_seen; NULL gives the epoch */
   size_t max_input;     /* 0 means FW_DEFAULT_MAX_INPUT */
+  /* time budget of one text (its matches, rules and redactions) in ms; 0 means
+   * FW_DEFAULT_DEADLINE_MS per started MiB of text (1 s up to 1 MiB, 4 s for 4 MiB). Past it the
+   * text fails with FW_ERR_BUDGET. Wall-clock: only a text that takes this long is affected. */
+  unsigned deadline_ms;
 } fw_classify_options;
+
+#define FW_DEFAULT_DEADLINE_MS 1000u
 
 /* Classify one error text (a traceback, a one-line exception, a 422 body, ...). On success
  * *out_json holds the classification object (fields in docs/formats.md); caller frees it. */

@@ -57,6 +57,7 @@ void fw_classifier_free(fw_classifier *cl) {
 }
 
 int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start) {
+  if (fw__budget_spent(cl)) return -1;
   int rc = fw__regex_match(re, s, len, start, cl->md, cl->mctx);
   if (rc >= 0) return 1;
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
@@ -420,7 +421,9 @@ fw_status fw__classification_template(fw_classifier *cl, fw_classification *c, f
 
 fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
                        const fw_classify_options *opts, fw_classification *c, fw_error *err) {
-  return fw__classify_checked(cl, text, len, opts, false, c, err);
+  fw__budget_start(cl, opts ? opts->deadline_ms : 0, len);
+  fw_status st = fw__classify_checked(cl, text, len, opts, false, c, err);
+  return st != FW_OK && cl->over_budget ? fw__budget_fail(cl, err) : st;
 }
 
 fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,

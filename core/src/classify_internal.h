@@ -79,7 +79,19 @@ struct fw_classifier {
   uint64_t *through;
   size_t through_words;
   uint64_t through_ready;
+  /* the current text's time budget (budget.c) */
+  uint64_t deadline; /* monotonic ms; 0 before any entry point started one */
+  unsigned budget_ms;
+  bool over_budget;
 };
+
+/* Start the budget of one text of len bytes (deadline_ms 0: FW_DEFAULT_DEADLINE_MS per started
+ * MiB of text). */
+void fw__budget_start(fw_classifier *cl, unsigned deadline_ms, size_t len);
+/* Whether the budget is spent; once it is, every later match fails (as runaway) until the next
+ * start, and the entry point reports fw__budget_fail() instead of the failing step's message. */
+bool fw__budget_spent(fw_classifier *cl);
+fw_status fw__budget_fail(const fw_classifier *cl, fw_error *err);
 
 void fw__classification_clear(fw_classification *c);
 

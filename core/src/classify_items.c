@@ -128,6 +128,7 @@ fw_status fw__classify_items(fw_classifier *cl, const fw_classification *c,
   for (size_t k = 0; k < nt; k++) fw_free(texts[k]);
   fw_free(texts);
   fw_free(header);
+  if (st != FW_OK && cl->over_budget) st = fw__budget_fail(cl, err); /* the items share the text's budget */
   if (st != FW_OK) {
     fw__classifications_free(items, done);
     return st;

@@ -225,8 +225,10 @@ static fw_status classify_record(fw_classifier *cl, const char *line, size_t len
   if (cJSON_IsString(endpoint)) local_opts.endpoint = endpoint->valuestring;
   fw_classification c;
   /* the record was checked as a whole; cJSON refuses \u escapes that would not be UTF-8 */
+  fw__budget_start(cl, local_opts.deadline_ms, strlen(text->valuestring));
   fw_status st = fw__classify_checked(cl, text->valuestring, strlen(text->valuestring),
                                       &local_opts, true, &c, &local);
+  if (st != FW_OK && cl->over_budget) st = fw__budget_fail(cl, &local);
   if (st != FW_OK) {
     fw__classification_clear(&c);
     drop(rec);

@@ -249,7 +249,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
       }
     }
     if (cst != FW_OK) fw__classification_clear(&c);
-    if (cst == FW_ERR_RULE_LIMIT || cst == FW_ERR_NOMEM) {
+    if (cst == FW_ERR_RULE_LIMIT || cst == FW_ERR_BUDGET || cst == FW_ERR_NOMEM) {
       if (err) *err = cerr;
       st = cst;
       break;

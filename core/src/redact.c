@@ -164,6 +164,7 @@ fw_status fw__redact_buf(fw_classifier *cl, fw_buf *buf, size_t *count, fw_error
   size_t total = 0;
   for (size_t i = 0; i < all->n && buf->len; i++) {
     const fw_redaction *r = &all->list[i];
+    if (fw__budget_spent(cl)) return fw__budget_fail(cl, err);
     if (!requires_met(r, buf->data, buf->len)) continue;
     fw_buf *out = &cl->scratch;
     /* the result is rarely much longer: placeholders are short; PCRE2 says when it is */
@@ -215,6 +216,7 @@ fw_status fw_redact(fw_classifier *cl, const char *text, size_t len, char **out,
   fw_buf_init(&b);
   fw_buf_append(&b, text ? text : "", len);
   if (b.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw__budget_start(cl, 0, len);
   fw_status st = fw__redact_buf(cl, &b, count, err);
   if (st == FW_OK && !(*out = fw_buf_take(&b))) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   fw_buf_free(&b);

@@ -57,6 +57,7 @@ const char *fw_status_name(fw_status status) {
   case FW_ERR_RULE_COMPILE: return "rule_compile";
   case FW_ERR_RULE_LIMIT: return "rule_limit";
   case FW_ERR_NEO4J: return "neo4j";
+  case FW_ERR_BUDGET: return "budget";
   }
   return "unknown";
 }

@@ -87,3 +87,29 @@ test('--redact refuses a pack with rules, a bad pattern and a non-pattern file, 
     assert.equal(r.stdout, '');
   }
 });
+
+test('--deadline-ms: a slow rule pack fails the text with exit 1 and "budget exceeded"; records keep going', () => {
+  const dir = tempDir('fw-budget-');
+  const pack = path.join(dir, 'slow.json');
+  // 400 synthetic rules that backtrack over a 12-letter word without matching (no digit comes)
+  writeFileSync(pack, JSON.stringify({
+    format_version: 1,
+    rules: Array.from({ length: 400 }, (_, i) => ({ id: `slow${i}`, category: 'missing_key', message: `(?:\\w+\\s?)*\\d${'x'.repeat(i % 40)}` })),
+  }));
+  const slow = 'KeyError: aaaaaaaaaaaa\n'.repeat(30);
+  const r = run(['classify', '--rules', pack, '--deadline-ms', '50', '-'], { input: slow });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /budget exceeded: this text took over 50 ms/);
+  assert.equal(r.stdout, '');
+  const lines = [{ id: 1, text: slow }, { id: 2, text: "KeyError: 'sku'" }].map((o) => JSON.stringify(o)).join('\n');
+  const j = run(['classify', '--jsonl', '--rules', pack, '--deadline-ms', '50', '-'], { input: lines });
+  const out = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(out[0].error.code, 'budget');
+  assert.equal(out[1].category, 'missing_key');
+  assert.equal(j.status, 1);
+  for (const bad of ['0', '-5', 'x', '3600001']) {
+    const u = run(['classify', '--deadline-ms', bad, '-'], { input: 'x' });
+    assert.equal(u.status, 2);
+    assert.match(u.stderr, /--deadline-ms needs a number of milliseconds/);
+  }
+});

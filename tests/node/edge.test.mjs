@@ -185,6 +185,11 @@ test('edge: malformed JSON, a non-object body and bad fields are 400', { skip },
   await expectError(await post(open, '/classify', '{"text": "KeyError', { raw: true }), 400, 'json');
   await expectError(await post(open, '/classify', '', { raw: true }), 400, 'json');
   await expectError(await post(open, '/classify', '["KeyError"]', { raw: true }), 400, 'json');
+  // JSON.parse would keep the last "text" and pass a NUL: refused as the CLI refuses them
+  let e = await expectError(await post(open, '/classify', '{"text": "KeyError: 1", "text": "x"}', { raw: true }), 400, 'json');
+  assert.match(e.message, /has the key "text" twice/);
+  e = await expectError(await post(open, '/classify', '{"text": "KeyError: 1\\u0000"}', { raw: true }), 400, 'json');
+  assert.match(e.message, /NUL character/);
   const bad = [
     ['/classify', {}, '$.text'],
     ['/classify', { text: 42 }, '$.text'],
@@ -318,8 +323,8 @@ test('edge: invalid UTF-8 and empty text are refused with 422 and the core\'s co
   // raw bytes that are not UTF-8 in the body
   const bytes = Buffer.concat([Buffer.from('{"text": "KeyError: \''), Buffer.from([0xff, 0xfe]), Buffer.from('\'"}')]);
   await expectError(await post(open, '/classify', bytes, { raw: true }), 422, 'utf8');
-  // a lone surrogate escape: not encodable as UTF-8; the core refuses it
-  await expectError(await post(open, '/classify', '{"text": "KeyError: \'\\udc80\'"}', { raw: true }), 422, 'utf8');
+  // a lone surrogate escape is not encodable as UTF-8: refused as JSON, as the CLI refuses it
+  await expectError(await post(open, '/classify', '{"text": "KeyError: \'\\udc80\'"}', { raw: true }), 400, 'json');
   await expectError(await post(open, '/classify', { text: '' }), 422, 'empty');
   await expectError(await post(open, '/classify', { text: ' \n\t ' }), 422, 'empty');
   // an IR the core refuses: 422 with the JSON path
@@ -346,4 +351,15 @@ test('edge: with Neo4j configured but down, /enhance without patterns is a 503 J
   const out = await ok.json();
   assert.equal(out.prompt.trimEnd(), 'Write the Product model.');
   assert.deepEqual(out.injected, []);
+});
+
+test('edge: a rule pack slow on the text fails the request with 422 "budget", not a tied-up worker', { skip }, async () => {
+  // 400 synthetic rules that backtrack over a 12-letter word without matching (no digit comes)
+  const rules = {
+    format_version: 1,
+    rules: Array.from({ length: 400 }, (_, i) => ({ id: `slow${i}`, category: 'missing_key', message: `(?:\\w+\\s?)*\\d${'x'.repeat(i % 40)}` })),
+  };
+  const e = await expectError(await post(open, '/classify', { text: 'KeyError: aaaaaaaaaaaa\n'.repeat(30), rules }), 422, 'budget');
+  assert.match(e.message, /budget exceeded/);
+  assert.equal((await post(open, '/classify', { text: "KeyError: 'sku'", rules })).status, 200);
 });

@@ -356,3 +356,39 @@ test('redact: user patterns replace an internal token in the classification and 
     rules.delete();
   }
 });
+
+// 400 synthetic rules that backtrack over a 12-letter word without matching (no digit comes).
+const slowPack = {
+  format_version: 1,
+  rules: Array.from({ length: 400 }, (_, i) => ({ id: `slow${i}`, category: 'missing_key', message: `(?:\\w+\\s?)*\\d${'x'.repeat(i % 40)}` })),
+};
+const slowText = 'KeyError: aaaaaaaaaaaa\n'.repeat(30);
+
+test('deadlineMs: a slow rule pack fails the text with "budget"; the next text classifies', { skip }, () => {
+  const rules = new fw.Rules(slowPack);
+  try {
+    assert.throws(() => fw.classify(slowText, { rules, deadlineMs: 20 }),
+      (e) => e instanceof ForewarnError && e.code === 'budget' && /budget exceeded/.test(e.message));
+    assert.equal(fw.classify("KeyError: 'sku'", { rules, deadlineMs: 20 }).category, 'missing_key');
+    const rec = fw.classifyRecord(JSON.stringify({ id: 4, text: slowText }), { rules, deadlineMs: 20 });
+    assert.equal(rec.id, 4);
+    assert.equal(rec.error.code, 'budget');
+    for (const bad of [0, -1, 1.5, '20', 3600001]) assert.throws(() => fw.classify('x', { deadlineMs: bad }), TypeError);
+  } finally {
+    rules.delete();
+  }
+});
+
+test('checkJson refuses what every core reader refuses: a key twice, a NUL, broken JSON', { skip }, () => {
+  fw.checkJson('{"a": 1, "b": [1, {"c": 2}]}');
+  const refused = [
+    ['{"a": 1, "b": [1, {"c": 2, "c": 3}]}', /\$\.b\[1\]: the document has the key "c" twice/],
+    ['{"text": "a\\u0000b"}', /NUL character/],
+    ['{"a": ', /not valid JSON/],
+  ];
+  for (const [text, message] of refused) {
+    assert.throws(() => fw.checkJson(text), (e) => e instanceof ForewarnError && e.code === 'json' && message.test(e.message), text);
+  }
+  // the same document through the core's own readers
+  assert.throws(() => fw.validateSmoke('{"run_id": "a", "run_id": "b", "violations": []}'), (e) => e.code === 'json' && /twice/.test(e.message));
+});
