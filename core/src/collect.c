@@ -56,18 +56,6 @@ typedef struct observation {
   char category[64], constraint[32], entity[128];
 } observation;
 
-static bool has_string(const cJSON *arr, const char *s) {
-  const cJSON *e;
-  cJSON_ArrayForEach(e, arr) {
-    if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return true;
-  }
-  return false;
-}
-
-static void add_endpoint(cJSON *arr, const char *endpoint) {
-  if (endpoint && !has_string(arr, endpoint)) cJSON_AddItemToArray(arr, cJSON_CreateString(endpoint));
-}
-
 /* Did an injected pattern recur in this run? Its own id, or for a general pattern the same
  * category and constraint on the entity it was injected for. */
 static bool recurred(const cJSON *inj, const observation *obs, size_t n) {
@@ -89,9 +77,61 @@ static bool recurred(const cJSON *inj, const observation *obs, size_t n) {
 typedef struct collector {
   observation *obs;
   size_t nobs, cap;
-  fw_strmap seen, unseen;
+  fw_strmap seen, unseen; /* keys: the ids inside each record's own cJSON (stable, unlike obs) */
   cJSON *unc, *msgs;
+  cJSON **uncs; /* the unclassified records by index, unseen's values (no walk of the list) */
+  size_t nuncs, capuncs;
+  fw_strmap listed; /* "id\x1fendpoint" of every endpoint listed under a record */
+  char **listed_keys;
+  size_t nlisted, caplisted;
 } collector;
+
+static bool grow_ptrs(void *items, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return true;
+  size_t bigger = *cap ? *cap * 2 : 64;
+  void *grown = fw__realloc(*(void **)items, size * bigger);
+  if (!grown) return false;
+  *(void **)items = grown;
+  *cap = bigger;
+  return true;
+}
+
+/* List endpoint under the record `id` once (a map, not a search of the list: a template seen
+ * at 40 000 endpoints stays linear). false on allocation failure. */
+static bool add_endpoint(collector *col, const char *id, cJSON *arr, const char *endpoint) {
+  if (!endpoint) return true;
+  fw_buf key;
+  fw_buf_init(&key);
+  fw_buf_printf(&key, "%s\x1f%s", id, endpoint);
+  char *k = fw_buf_take(&key);
+  if (!k) return false;
+  if (fw_strmap_get(&col->listed, k) != (size_t)-1) {
+    fw_free(k);
+    return true;
+  }
+  if (!grow_ptrs(&col->listed_keys, &col->caplisted, col->nlisted, sizeof *col->listed_keys)) {
+    fw_free(k);
+    return false;
+  }
+  col->listed_keys[col->nlisted++] = k;
+  cJSON *item = cJSON_CreateString(endpoint);
+  if (!item || !fw_strmap_put(&col->listed, k, 0)) {
+    cJSON_Delete(item);
+    return false;
+  }
+  cJSON_AddItemToArray(arr, item);
+  return true;
+}
+
+static void collector_free(collector *col) {
+  fw_free(col->obs);
+  fw_free(col->uncs);
+  for (size_t i = 0; i < col->nlisted; i++) fw_free(col->listed_keys[i]);
+  fw_free(col->listed_keys);
+  fw_strmap_free(&col->seen);
+  fw_strmap_free(&col->unseen);
+  fw_strmap_free(&col->listed);
+}
 
 static fw_status record(collector *col, fw_classifier *cl, const fw_classification *c,
                         const char *endpoint, const char *now, fw_error *err) {
@@ -101,7 +141,7 @@ static fw_status record(collector *col, fw_classifier *cl, const fw_classificati
     char tid[40];
     snprintf(tid, sizeof tid, "un%s", id + 2); /* same hash: exception class + template */
     size_t at = fw_strmap_get(&col->unseen, tid);
-    cJSON *rec = at == (size_t)-1 ? NULL : cJSON_GetArrayItem(col->unc, (int)at);
+    cJSON *rec = at == (size_t)-1 ? NULL : col->uncs[at];
     if (!rec) {
       rec = cJSON_CreateObject();
       fw__json_str(rec, "template_id", tid);
@@ -112,14 +152,17 @@ static fw_status record(collector *col, fw_classifier *cl, const fw_classificati
       fw__json_str(rec, "sample", sample);
       fw__json_int(rec, "count", 0);
       fw__json_add(rec, "endpoints", cJSON_CreateArray());
-      if (!fw_strmap_put(&col->unseen, tid, (size_t)cJSON_GetArraySize(col->unc)))
-        return fw__fail(err, FW_ERR_NOMEM, "out of memory");
       cJSON_AddItemToArray(col->unc, rec);
+      if (!grow_ptrs(&col->uncs, &col->capuncs, col->nuncs, sizeof *col->uncs) ||
+          !fw_strmap_put(&col->unseen, str_of(rec, "template_id"), col->nuncs))
+        return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      col->uncs[col->nuncs++] = rec;
     }
     char raw[24];
     snprintf(raw, sizeof raw, "%lld", fw__json_get_int(rec, "count") + 1);
     cJSON_ReplaceItemInObjectCaseSensitive(rec, "count", cJSON_CreateRaw(raw));
-    add_endpoint(cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint);
+    if (!add_endpoint(col, tid, cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint))
+      return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     char line[300];
     snprintf(line, sizeof line, "%s: %.200s", endpoint, c->message);
     cJSON_AddItemToArray(col->msgs, cJSON_CreateString(line));
@@ -145,10 +188,11 @@ static fw_status record(collector *col, fw_classifier *cl, const fw_classificati
     snprintf(o->category, sizeof o->category, "%s", cl->rules->categories[c->category].name);
     snprintf(o->constraint, sizeof o->constraint, "%s", c->ir.constraint_type);
     snprintf(o->entity, sizeof o->entity, "%s", c->ir.entity);
-    if (!fw_strmap_put(&col->seen, o->id, k)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    if (!fw_strmap_put(&col->seen, str_of(o->pattern, "pattern_id"), k))
+      return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   col->obs[k].count++;
-  add_endpoint(col->obs[k].endpoints, endpoint);
+  if (!add_endpoint(col, id, col->obs[k].endpoints, endpoint)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   return FW_OK;
 }
 
@@ -201,6 +245,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   collector col = {0};
   fw_strmap_init(&col.seen);
   fw_strmap_init(&col.unseen);
+  fw_strmap_init(&col.listed);
   size_t nrecorded = 0; /* violations, a multi-error text counted once per error */
   cJSON *cs = cJSON_CreateObject(), *unc = cJSON_CreateArray(), *msgs = cJSON_CreateArray();
   col.unc = unc;
@@ -308,12 +353,10 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
     if (!*changeset_json) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   cJSON_Delete(cs);
-  fw_free(col.obs);
+  collector_free(&col);
   fw_free(used);
   fw_free(trace_items);
   fw_strmap_free(&cursor);
-  fw_strmap_free(&col.seen);
-  fw_strmap_free(&col.unseen);
   cJSON_Delete(smoke);
   cJSON_Delete(manifest);
   return st;

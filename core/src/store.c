@@ -45,6 +45,7 @@ static void store_clear(fw_store *s) {
   fw_strmap_free(&s->by_id);
   fw_strmap_free(&s->by_entity);
   fw_strmap_free(&s->unclassified_by_id);
+  fw_free(s->unclassified_items);
   fw_strmap_free(&s->runs_by_id);
   cJSON_Delete(s->unclassified);
   cJSON_Delete(s->runs);
@@ -275,6 +276,8 @@ fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err
     fresh->unclassified = unclassified;
     unclassified = NULL;
     st = index_array(fresh->unclassified, "template_id", &fresh->unclassified_by_id, "unclassified", err);
+    for (cJSON *u = fresh->unclassified->child; st == FW_OK && u; u = u->next)
+      st = fw__store_track_unclassified(fresh, u, err);
   }
   if (st == FW_OK && runs) {
     cJSON_Delete(fresh->runs);
@@ -319,6 +322,18 @@ fw_status fw_store_to_json(const fw_store *s, char **out, fw_error *err) {
   if (ok) *out = cJSON_PrintUnformatted(doc);
   cJSON_Delete(doc);
   return *out ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
+}
+
+fw_status fw__store_track_unclassified(fw_store *s, cJSON *rec, fw_error *err) {
+  if (s->nunclassified_items == s->cap_unclassified_items) {
+    size_t cap = s->cap_unclassified_items ? s->cap_unclassified_items * 2 : 64;
+    cJSON **grown = fw__realloc(s->unclassified_items, sizeof *grown * cap);
+    if (!grown) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    s->unclassified_items = grown;
+    s->cap_unclassified_items = cap;
+  }
+  s->unclassified_items[s->nunclassified_items++] = rec;
+  return FW_OK;
 }
 
 size_t fw_store_pattern_count(const fw_store *s) { return s ? s->npatterns : 0; }

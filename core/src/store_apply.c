@@ -57,7 +57,7 @@ static fw_status add_unclassified(fw_store *s, const cJSON *u, const char *now, 
   long long count = fw__json_get_int(u, "count");
   size_t at = fw_strmap_get(&s->unclassified_by_id, id);
   if (at != (size_t)-1) {
-    cJSON *rec = cJSON_GetArrayItem(s->unclassified, (int)at);
+    cJSON *rec = s->unclassified_items[at];
     long long total = fw__json_get_int(rec, "count") + count;
     cJSON_DeleteItemFromObjectCaseSensitive(rec, "count");
     cJSON_DeleteItemFromObjectCaseSensitive(rec, "last_seen");
@@ -75,9 +75,11 @@ static fw_status add_unclassified(fw_store *s, const cJSON *u, const char *now, 
     return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   const char *key = str_of(rec, "template_id");
-  if (!fw_strmap_put(&s->unclassified_by_id, key, (size_t)cJSON_GetArraySize(s->unclassified) - 1))
-    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  return FW_OK;
+  size_t index = s->nunclassified_items;
+  fw_status st = fw__store_track_unclassified(s, rec, err);
+  if (st == FW_OK && !fw_strmap_put(&s->unclassified_by_id, key, index))
+    st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  return st;
 }
 
 /* An injected pattern that did not recur was prevented; one that recurred was not (its
@@ -176,7 +178,7 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
     if (!run || !cJSON_AddItemToArray(s->runs, run)) {
       cJSON_Delete(run);
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
-    } else if (!fw_strmap_put(&s->runs_by_id, str_of(run, "run_id"), (size_t)cJSON_GetArraySize(s->runs) - 1)) {
+    } else if (!fw_strmap_put(&s->runs_by_id, str_of(run, "run_id"), 0)) {
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
     }
   }

@@ -33,9 +33,11 @@ struct fw_store {
   char **entity_keys;  /* owned lower-cased keys of by_entity */
   size_t nentity_keys;
   cJSON *unclassified; /* array */
-  fw_strmap unclassified_by_id;
+  fw_strmap unclassified_by_id; /* template_id -> index in unclassified_items */
+  cJSON **unclassified_items;   /* the array's records by index: no walk of the list per lookup */
+  size_t nunclassified_items, cap_unclassified_items;
   cJSON *runs;         /* array, in ingest order */
-  fw_strmap runs_by_id;
+  fw_strmap runs_by_id; /* run_id -> 0: membership only */
   unsigned long generation; /* bumped on every change: invalidates derived caches */
   /* general patterns derived by the enhancer, rebuilt when generation moves */
   struct fw_general *general;
@@ -46,6 +48,8 @@ struct fw_store {
 
 /* Take ownership of doc (a GenerationAntiPattern object) as a new pattern. */
 fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_error *err);
+/* Append rec (a record of s->unclassified) to the index behind unclassified_by_id. */
+fw_status fw__store_track_unclassified(fw_store *s, cJSON *rec, fw_error *err);
 
 const fw_pattern *fw__store_find(const fw_store *s, const char *id);
 
