@@ -1,8 +1,10 @@
-/* neo4j_http.c - see neo4j_http.h. */
+/* neo4j_http.c - see neo4j_http.h: one Query API request with bounded answers, retries and
+ * messages that never hold a credential. The connection settings are in neo4j_conn.c. */
 #include "neo4j_http.h"
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,107 +12,109 @@
 /* The longest wait between two attempts, unless FOREWARN_NEO4J_BACKOFF_MS asks for more. */
 #define BACKOFF_CAP_MS 5000L
 
-bool neo4j_store_spec(const char *spec) {
-  return spec && (strcmp(spec, "neo4j") == 0 || strncmp(spec, "neo4j+http://", 13) == 0 ||
-                  strncmp(spec, "neo4j+https://", 14) == 0);
-}
+/* The answer's headers are bounded on their own, below libcurl's 300 KiB (8.3+; older versions
+ * keep every header without a bound): Neo4j's are well under 1 KiB, and the body limit may be
+ * set lower than a normal set of headers. */
+#define HEADER_LIMIT (256 * 1024)
 
-/* A transport setting from the environment: unset or empty keeps the default; anything but a
- * decimal integer in [0, max] is a usage error (a typo must not silently mean "no retries"). */
-static bool env_long(const char *name, long fallback, long max, long *out) {
-  const char *v = getenv(name);
-  *out = fallback;
-  if (!v || !*v) return true;
-  char *end;
-  errno = 0;
-  long n = strtol(v, &end, 10);
-  if (*v < '0' || *v > '9' || *end || errno || n > max) {
-    fprintf(stderr, "forewarn: %s must be an integer from 0 to %ld, not '%s'\n", name, max, v);
-    return false;
-  }
-  *out = n;
-  return true;
-}
-
-int neo4j_conn_init(const char *spec, neo4j_conn *c) {
-  memset(c, 0, sizeof *c);
-  const char *url = NULL;
-  if (spec && strcmp(spec, "neo4j") != 0) url = spec + 6; /* after "neo4j+" */
-  else url = getenv("NEO4J_URI");
-  if (!url || !*url) {
-    fprintf(stderr, "forewarn: the Neo4j store needs NEO4J_URI (http:// or https://) or --store neo4j+http://HOST:PORT\n");
-    return EXIT_USAGE;
-  }
-  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-    fprintf(stderr, "forewarn: NEO4J_URI must be an http:// or https:// URL: forewarn talks to Neo4j's HTTP Query API, not Bolt\n");
-    return EXIT_USAGE;
-  }
-  const char *host = strstr(url, "://") + 3;
-  const char *at = strchr(host, '@'), *slash = strchr(host, '/');
-  if (at && (!slash || at < slash)) {
-    /* user:password@ in the URL: used when the variables do not say, never printed */
-    const char *colon = memchr(host, ':', (size_t)(at - host));
-    snprintf(c->user, sizeof c->user, "%.*s", (int)((colon ? colon : at) - host), host);
-    if (colon) snprintf(c->pass, sizeof c->pass, "%.*s", (int)(at - colon - 1), colon + 1);
-    snprintf(c->base, sizeof c->base, "%.*s%s", (int)(host - url), url, at + 1);
-  } else {
-    snprintf(c->base, sizeof c->base, "%s", url);
-  }
-  size_t n = strlen(c->base);
-  while (n && c->base[n - 1] == '/') c->base[--n] = '\0';
-  const char *user = getenv("NEO4J_USERNAME"), *pass = getenv("NEO4J_PASSWORD"), *db = getenv("NEO4J_DATABASE");
-  if (user && *user) snprintf(c->user, sizeof c->user, "%s", user);
-  if (pass) snprintf(c->pass, sizeof c->pass, "%s", pass);
-  if (!c->user[0]) snprintf(c->user, sizeof c->user, "neo4j");
-  snprintf(c->db, sizeof c->db, "%s", db && *db ? db : "neo4j");
-  long retries;
-  if (!env_long("FOREWARN_NEO4J_CONNECT_TIMEOUT_MS", 5000, 86400000L, &c->connect_ms) ||
-      !env_long("FOREWARN_NEO4J_TIMEOUT_MS", 60000, 86400000L, &c->total_ms) ||
-      !env_long("FOREWARN_NEO4J_RETRIES", 3, 1000, &retries) ||
-      !env_long("FOREWARN_NEO4J_BACKOFF_MS", 250, 600000L, &c->backoff_ms))
-    return EXIT_USAGE;
-  c->retries = (int)retries;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c->curl = curl_easy_init())) {
-    fprintf(stderr, "forewarn: libcurl could not be initialised\n");
-    return EXIT_RUNTIME;
-  }
-  return EXIT_OK;
-}
-
-void neo4j_conn_close(neo4j_conn *c) {
-  if (c->curl) {
-    curl_easy_cleanup(c->curl);
-    curl_global_cleanup(); /* paired with the init of this connection */
-  }
-  c->curl = NULL;
-  if (getenv("FOREWARN_NEO4J_STATS")) fprintf(stderr, "forewarn: neo4j: %lu HTTP requests\n", c->requests);
-  memset(c->pass, 0, sizeof c->pass);
-}
-
+/* The answer being received. Memory is bounded by the limit: the buffer never grows past
+ * limit + 1 bytes. */
 typedef struct sink {
   char *data;
   size_t len, cap;
-  bool failed;
+  size_t header_len;
+  size_t limit;
+  bool failed, too_large, headers_too_large;
 } sink;
 
+/* Grow to hold need bytes: doubling, but never past limit + 1 (need is at most that). */
+static bool sink_reserve(sink *s, size_t need) {
+  if (need <= s->cap) return true;
+  size_t cap = s->cap ? s->cap : 4096;
+  while (cap < need) cap = cap > s->limit / 2 ? s->limit + 1 : cap * 2;
+  if (cap > s->limit + 1) cap = s->limit + 1;
+  char *grown = realloc(s->data, cap);
+  if (!grown) return false;
+  s->data = grown;
+  s->cap = cap;
+  return true;
+}
+
+/* curl's write callback: a short count stops the transfer (CURLE_WRITE_ERROR) the moment the
+ * body passes the limit, so a hostile server streaming without end costs at most the limit. */
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user) {
   sink *s = user;
   size_t n = size * nmemb;
-  if (s->len + n + 1 > s->cap) {
-    size_t cap = s->cap ? s->cap : 4096;
-    while (cap < s->len + n + 1) cap *= 2;
-    char *grown = realloc(s->data, cap);
-    if (!grown) {
-      s->failed = true;
-      return 0;
-    }
-    s->data = grown;
-    s->cap = cap;
+  if (n > s->limit - s->len) {
+    s->too_large = true;
+    return 0;
+  }
+  if (!sink_reserve(s, s->len + n + 1)) {
+    s->failed = true;
+    return 0;
   }
   memcpy(s->data + s->len, ptr, n);
   s->len += n;
   s->data[s->len] = '\0';
   return n;
+}
+
+/* curl's header callback: only counts, so endless headers stop at HEADER_LIMIT. */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *user) {
+  (void)ptr;
+  sink *s = user;
+  size_t n = size * nmemb;
+  if (n > HEADER_LIMIT - s->header_len) {
+    s->headers_too_large = true;
+    return 0;
+  }
+  s->header_len += n;
+  return n;
+}
+
+static fw_status too_large(fw_error *err, const char *base, bool headers, size_t limit) {
+  if (err) {
+    memset(err, 0, sizeof *err);
+    err->code = FW_ERR_NEO4J;
+    if (headers)
+      snprintf(err->message, sizeof err->message,
+               "Neo4j at %s: the answer's headers are larger than the limit of %d bytes", base, HEADER_LIMIT);
+    else
+      snprintf(err->message, sizeof err->message,
+               "Neo4j at %s: the answer is larger than the limit of %zu bytes (FOREWARN_NEO4J_MAX_RESPONSE_BYTES)", base, limit);
+  }
+  return FW_ERR_NEO4J;
+}
+
+static fw_status out_of_memory(fw_error *err, const char *base) {
+  if (err) {
+    memset(err, 0, sizeof *err);
+    err->code = FW_ERR_NOMEM;
+    snprintf(err->message, sizeof err->message, "out of memory reading the answer of Neo4j at %s", base);
+  }
+  return FW_ERR_NOMEM;
+}
+
+/* The server's answer was an error or unreadable: say which server (as the transport's
+ * messages do), since a CLI run may talk to more than one configuration. */
+static void name_server(fw_error *err, const char *base) {
+  if (!err) return;
+  char msg[sizeof err->message];
+  snprintf(msg, sizeof msg, "Neo4j at %s: %s", base, err->message);
+  memcpy(err->message, msg, sizeof msg);
+}
+
+/* Defence in depth: a hostile or misconfigured server could echo the password in its error
+ * message, which the core copies into err. Every occurrence is masked before anyone prints it.
+ * Passwords under 4 bytes are left alone: masking them would garble the message, and Neo4j
+ * refuses passwords under 8 bytes anyway. */
+static void mask_password(char *msg, const char *pass) {
+  size_t n = strlen(pass);
+  if (n < 4) return;
+  for (char *p = strstr(msg, pass); p; p = strstr(p + 3, pass)) {
+    memcpy(p, "***", 3);
+    memmove(p + 3, p + n, strlen(p + n) + 1);
+  }
 }
 
 static fw_status unreachable(fw_error *err, const char *base, const char *why, int attempts) {
@@ -159,7 +163,7 @@ fw_status neo4j_request(neo4j_conn *c, const char *body, char **parsed, fw_error
   long backoff = c->backoff_ms;
   fw_status st = FW_ERR_NEO4J;
   for (int attempt = 0;; attempt++) {
-    sink s = {0};
+    sink s = {.limit = c->max_response};
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -177,19 +181,29 @@ fw_status neo4j_request(neo4j_conn *c, const char *body, char **parsed, fw_error
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &s);
+    /* a Content-Length over the limit fails at once (CURLE_FILESIZE_EXCEEDED), before any body */
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_response);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_msg);
     curl_msg[0] = '\0';
     c->requests++;
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
     bool retry = false;
-    if (rc != CURLE_OK) {
+    if (s.too_large || s.headers_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+      /* the same answer would come again: not retried */
+      st = too_large(err, c->base, s.headers_too_large, c->max_response);
+    } else if (s.failed) {
+      st = out_of_memory(err, c->base); /* not "unreachable": the write error was ours */
+    } else if (rc != CURLE_OK) {
       /* curl's message names the host and port, never the credentials */
       st = unreachable(err, c->base, curl_msg[0] ? curl_msg : curl_easy_strerror(rc), attempt + 1);
       retry = transport_transient(rc);
     } else {
       curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-      st = s.failed ? FW_ERR_NOMEM : fw_neo4j_parse((int)status, s.data, s.len, parsed, err);
+      st = fw_neo4j_parse((int)status, s.data, s.len, parsed, err);
+      if (st != FW_OK) name_server(err, c->base);
       retry = st == FW_ERR_NEO4J && fw_neo4j_transient((int)status, err);
     }
     free(s.data);
@@ -202,5 +216,6 @@ fw_status neo4j_request(neo4j_conn *c, const char *body, char **parsed, fw_error
       backoff = backoff * 2 < BACKOFF_CAP_MS ? backoff * 2 : BACKOFF_CAP_MS;
   }
   curl_slist_free_all(headers);
+  if (st != FW_OK && err) mask_password(err->message, c->pass);
   return st;
 }

@@ -9,6 +9,9 @@
 
 #include "cli.h"
 
+/* The largest Neo4j answer read by default: 64 MiB (FOREWARN_NEO4J_MAX_RESPONSE_BYTES). */
+#define NEO4J_DEFAULT_MAX_RESPONSE (64L * 1024 * 1024)
+
 typedef struct neo4j_conn {
   char base[1024];   /* scheme://host:port[/path], without credentials or trailing slash */
   char user[256];
@@ -17,6 +20,7 @@ typedef struct neo4j_conn {
   long connect_ms, total_ms;
   int retries;       /* attempts after the first */
   long backoff_ms;   /* the wait before the first retry, doubled after each (up to 5 s) */
+  size_t max_response; /* the largest answer body read, in bytes (headers: 256 KiB) */
   unsigned long requests; /* HTTP requests sent (benchmarks, FOREWARN_NEO4J_STATS) */
   void *curl;
 } neo4j_conn;
