@@ -1,21 +1,23 @@
 /*
- * cmd_store.c - `forewarn store export` and `forewarn store import`: a whole store as JSON lines
+ * cmd_store.c - `forewarn store export` and `forewarn store import` (and the dispatch of
+ * `store redact`, cmd_store_redact.c): a whole store as JSON lines
  * ({"kind": "pattern"|"unclassified"|"run", ...every field and counter}), to move history
  * between the file store and Neo4j. Import checks every line before it writes anything; a record
  * already in the target with other content is refused unless --replace.
  */
 #include "args.h"
-#include "store_neo4j.h"
+#include "cmd_store_redact.h"
+#include "store_doc.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define IMPORT_BATCH 500 /* records per Neo4j request */
 
 static void store_usage(FILE *out) {
   fputs("usage: forewarn store export [--store PATH|neo4j+http://HOST:PORT]\n"
         "       forewarn store import [--store PATH|neo4j+http://HOST:PORT] [--replace] [FILE|-]\n"
+        "       forewarn store redact [--store PATH|neo4j+http://HOST:PORT] [--redact FILE]\n"
         "\n"
         "export writes the whole store to stdout as JSON lines, one record a line:\n"
         "  {\"kind\":\"pattern\", ...every field and counter}, {\"kind\":\"unclassified\", ...},\n"
@@ -24,8 +26,13 @@ static void store_usage(FILE *out) {
         "checked first: a malformed line is reported with its number and nothing is imported.\n"
         "A record whose id is already stored with the same content is skipped (importing twice\n"
         "changes nothing); with other content the import is refused, nothing written, unless\n"
-        "--replace, which makes the imported record win. Values are set, never added. Into Neo4j\n"
+        "--replace, which makes the imported record win. Values are set, never added; text values\n"
+        "pass the redactor first (an old export brings no secret in). Into Neo4j\n"
         "the schema is applied first, then one request per 500 records.\n"
+        "\n"
+        "redact rewrites a store written before redaction (or before --redact patterns were\n"
+        "added): every text value of every record passes the redactor new classifications pass;\n"
+        "ids and counters are kept; it prints how many values changed.\n"
         "\n"
         "Example (move a team's history from the file store to Neo4j):\n"
         "  forewarn store export --store .forewarn/patterns.json > history.jsonl\n"
@@ -34,44 +41,8 @@ static void store_usage(FILE *out) {
 }
 
 static const char *const kinds[] = {"pattern", "unclassified", "run"};
-static const char *const lists[] = {"patterns", "unclassified", "runs"};
-static const char *const ids[] = {"pattern_id", "template_id", "run_id"};
-
-/* The target's whole content as a store document (cJSON); a file store stays open in fs
- * (locked exclusively when write) until the caller closes it. */
-static int load_all(cli_store *s, bool write, file_store *fs, cJSON **out) {
-  *out = NULL;
-  fw_error err;
-  fw_store *mem = NULL;
-  if (s->neo4j) {
-    char *body = NULL;
-    fw_status st = fw_cypher_dump(true, &body, &err);
-    if (st == FW_OK) st = neo4j_store_load(&s->neo, body, &mem, &err);
-    fw_free(body);
-    if (st != FW_OK) {
-      cli_report("store", &err);
-      return EXIT_RUNTIME;
-    }
-  } else {
-    int rc = file_store_open(s->path, write, fs);
-    if (rc != EXIT_OK) return rc;
-    mem = fs->mem;
-  }
-  char *json = NULL;
-  fw_status st = fw_store_to_json(mem, &json, &err);
-  if (s->neo4j) fw_store_free(mem);
-  if (st != FW_OK) {
-    cli_report("store", &err);
-    return EXIT_RUNTIME;
-  }
-  *out = cJSON_Parse(json);
-  fw_free(json);
-  if (!*out) {
-    fprintf(stderr, "forewarn store: out of memory\n");
-    return EXIT_RUNTIME;
-  }
-  return EXIT_OK;
-}
+static const char *const *const lists = store_lists;
+static const char *const *const ids = store_ids;
 
 static int cmd_export(const char *store_opt) {
   cli_store s;
@@ -79,7 +50,7 @@ static int cmd_export(const char *store_opt) {
   if (rc != EXIT_OK) return rc;
   file_store fs = {.lock_fd = -1};
   cJSON *doc = NULL;
-  rc = load_all(&s, false, &fs, &doc);
+  rc = store_doc_load(&s, false, &fs, &doc);
   if (!s.neo4j && rc == EXIT_OK) file_store_close(&fs);
   cli_store_close(&s);
   if (rc != EXIT_OK) return rc;
@@ -358,55 +329,6 @@ static int plan(import_set *in, cJSON *target, bool replace, const char *name, c
   return EXIT_OK;
 }
 
-static cJSON *empty_doc(void) {
-  cJSON *d = cJSON_CreateObject();
-  cJSON_AddStringToObject(d, "format", "forewarn-store");
-  cJSON_AddNumberToObject(d, "version", 1);
-  for (int l = 0; l < 3; l++) cJSON_AddArrayToObject(d, lists[l]);
-  return d;
-}
-
-/* Write the changes into Neo4j, IMPORT_BATCH records a request, runs in their order. */
-static int write_neo4j(cli_store *s, cJSON *changes) {
-  fw_error err;
-  long long added;
-  if (neo4j_store_migrate(&s->neo, &added, &err) != FW_OK) {
-    cli_report("store import", &err);
-    return EXIT_RUNTIME;
-  }
-  cJSON *batch = empty_doc();
-  size_t inbatch = 0;
-  int rc = EXIT_OK;
-  for (int l = 0; l <= 3 && rc == EXIT_OK; l++) {
-    cJSON *e = l < 3 ? cJSON_GetObjectItemCaseSensitive(changes, lists[l])->child : NULL;
-    for (;;) {
-      bool flush = l == 3 ? inbatch > 0 : (e == NULL ? false : inbatch == IMPORT_BATCH);
-      if (flush) {
-        char *json = cJSON_PrintUnformatted(batch), *body = NULL, *parsed = NULL;
-        fw_status st = json ? fw_cypher_import(json, strlen(json), &body, &err) : FW_ERR_NOMEM;
-        cJSON_free(json);
-        if (st == FW_OK) st = neo4j_request(&s->neo.conn, body, &parsed, &err);
-        fw_free(body);
-        fw_free(parsed);
-        if (st != FW_OK) {
-          cli_report("store import", &err);
-          rc = EXIT_RUNTIME;
-          break;
-        }
-        cJSON_Delete(batch);
-        batch = empty_doc();
-        inbatch = 0;
-      }
-      if (!e) break;
-      cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(batch, lists[l]), cJSON_Duplicate(e, true));
-      inbatch++;
-      e = e->next;
-    }
-  }
-  cJSON_Delete(batch);
-  return rc;
-}
-
 static int cmd_import(const char *store_opt, const char *input, bool replace) {
   const char *name = input ? input : "-";
   char *text = NULL;
@@ -417,6 +339,8 @@ static int cmd_import(const char *store_opt, const char *input, bool replace) {
   import_set in;
   rc = read_input(name, text, len, &in);
   free(text);
+  size_t redacted = 0, redacted_records = 0; /* an export from before redaction brings no secret in */
+  if (rc == EXIT_OK) rc = store_doc_redact(in.doc, NULL, NULL, &redacted, &redacted_records);
   if (rc != EXIT_OK) {
     import_set_free(&in);
     return rc;
@@ -427,15 +351,15 @@ static int cmd_import(const char *store_opt, const char *input, bool replace) {
     return rc;
   }
   file_store fs = {.lock_fd = -1};
-  cJSON *target = NULL, *changes = empty_doc();
+  cJSON *target = NULL, *changes = store_doc_empty();
   size_t unchanged = 0, conflicts = 0;
-  rc = load_all(&s, true, &fs, &target); /* the file store stays locked until written */
+  rc = store_doc_load(&s, true, &fs, &target); /* the file store stays locked until written */
   if (rc == EXIT_OK) rc = plan(&in, target, replace, name, changes, &unchanged, &conflicts);
   size_t written = 0;
   for (int l = 0; l < 3; l++) written += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(changes, lists[l]));
   if (rc == EXIT_OK && written) {
     if (s.neo4j) {
-      rc = write_neo4j(&s, changes);
+      rc = store_doc_write_neo4j(&s, changes, "store import");
     } else {
       char *json = cJSON_PrintUnformatted(target);
       fw_error err;
@@ -479,7 +403,14 @@ int cmd_store(int argc, char **argv) {
     if (rc) return rc < 0 ? EXIT_OK : rc;
     return cmd_import(store_opt, input, replace);
   }
-  fprintf(stderr, "forewarn store: unknown subcommand '%s' (export or import)\n", sub);
+  if (strcmp(sub, "redact") == 0) {
+    const char *redact_path = NULL;
+    const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--redact", OPT_STRING, &redact_path}};
+    int rc = parse_options(argc - 1, argv + 1, "store redact", opts, 2, store_usage, NULL);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
+    return cmd_store_redact(store_opt, redact_path);
+  }
+  fprintf(stderr, "forewarn store: unknown subcommand '%s' (export, import or redact)\n", sub);
   store_usage(stderr);
   return EXIT_USAGE;
 }

@@ -57,10 +57,12 @@ static void ir_free_contents(fw_ir *ir) {
       fw_free(fd->fk_field);
     }
     fw_free(e->fields);
+    fw_strmap_free(&e->by_field);
     fw_free(e->name);
     fw_free(e->table);
   }
   fw_free(ir->entities);
+  fw_strmap_free(&ir->by_entity);
   for (size_t i = 0; i < ir->nendpoints; i++) {
     fw_ir_endpoint *p = &ir->endpoints[i];
     fw_free(p->method);
@@ -80,17 +82,13 @@ void fw_ir_free(fw_ir *ir) {
 }
 
 const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name) {
-  for (size_t i = 0; ir && i < ir->nentities; i++) {
-    if (strcmp(ir->entities[i].name, name) == 0) return &ir->entities[i];
-  }
-  return NULL;
+  size_t i = ir && name ? fw_strmap_get(&ir->by_entity, name) : (size_t)-1;
+  return i == (size_t)-1 ? NULL : &ir->entities[i];
 }
 
 const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name) {
-  for (size_t i = 0; e && i < e->nfields; i++) {
-    if (strcmp(e->fields[i].name, name) == 0) return &e->fields[i];
-  }
-  return NULL;
+  size_t i = e && name ? fw_strmap_get(&e->by_field, name) : (size_t)-1;
+  return i == (size_t)-1 ? NULL : &e->fields[i];
 }
 
 /* Typed member readers: each reports "$.path.key: expected ..." on a wrong type. */
@@ -212,11 +210,10 @@ static fw_status parse_entity(const cJSON *e, const char *path, fw_ir_entity *ou
     snprintf(p, sizeof p, "%s.fields[%zu]", path, out->nfields);
     out->nfields++;
     if ((st = parse_field(f, p, &out->fields[out->nfields - 1], err)) != FW_OK) return st;
-    for (size_t k = 0; k + 1 < out->nfields; k++) {
-      if (strcmp(out->fields[k].name, out->fields[out->nfields - 1].name) == 0)
-        return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate field name '%s'",
-                             out->fields[k].name);
-    }
+    const char *name = out->fields[out->nfields - 1].name;
+    if (fw_strmap_get(&out->by_field, name) != (size_t)-1)
+      return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate field name '%s'", name);
+    if (!fw_strmap_put(&out->by_field, name, out->nfields - 1)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   return FW_OK;
 }
@@ -302,10 +299,10 @@ static fw_status parse_ir(const cJSON *doc, fw_ir *ir, fw_error *err) {
     snprintf(p, sizeof p, "$.entities[%zu]", ir->nentities);
     ir->nentities++;
     if ((st = parse_entity(e, p, &ir->entities[ir->nentities - 1], err)) != FW_OK) return st;
-    for (size_t k = 0; k + 1 < ir->nentities; k++) {
-      if (strcmp(ir->entities[k].name, ir->entities[ir->nentities - 1].name) == 0)
-        return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate entity name '%s'", ir->entities[k].name);
-    }
+    const char *name = ir->entities[ir->nentities - 1].name;
+    if (fw_strmap_get(&ir->by_entity, name) != (size_t)-1)
+      return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate entity name '%s'", name);
+    if (!fw_strmap_put(&ir->by_entity, name, ir->nentities - 1)) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   if ((st = check_foreign_keys(ir, err)) != FW_OK) return st;
   const cJSON *eps = cJSON_GetObjectItemCaseSensitive(doc, "endpoints");

@@ -3,6 +3,7 @@
 #define FW_IR_INTERNAL_H
 
 #include "internal.h"
+#include "strmap.h"
 
 typedef struct fw_ir_field {
   char *name;
@@ -19,6 +20,7 @@ typedef struct fw_ir_entity {
   char *table;
   fw_ir_field *fields;
   size_t nfields;
+  fw_strmap by_field; /* name -> index in fields (keys are the fields' names) */
 } fw_ir_entity;
 
 typedef struct fw_ir_endpoint {
@@ -33,6 +35,7 @@ struct fw_ir {
   char *name;
   fw_ir_entity *entities;
   size_t nentities;
+  fw_strmap by_entity; /* name -> index in entities: lookups and checks stay linear in the IR */
   fw_ir_endpoint *endpoints;
   size_t nendpoints;
 };

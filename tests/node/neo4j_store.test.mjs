@@ -217,6 +217,22 @@ else describe(title, () => {
     sameStores(fileStore, store);
   });
 
+  test('store redact rewrites records stored before redaction, in Neo4j as in a file; again changes nothing', async () => {
+    // a record as an older forewarn stored it: its sample holds a (synthetic) DSN password
+    const secret = 'Old-Dsn-Pw-1234';
+    const data = await cypher(`MATCH (x:ForewarnUnclassified) WITH x LIMIT 1
+      SET x.doc = replace(x.doc, '"sample":"', '"sample":"postgresql://app:${secret}@db:5432/shop ') RETURN x.template_id`);
+    assert.equal(data.values.length, 1, 'an unclassified record to age');
+    assert.ok(ok(['store', 'export', '--store', store]).stdout.includes(secret));
+    const first = ok(['store', 'redact', '--store', store]);
+    assert.match(first.stdout, /: 1 values in 1 records replaced by placeholders/);
+    const after = ok(['store', 'export', '--store', store]).stdout;
+    assert.ok(!after.includes(secret));
+    assert.ok(after.includes('postgresql://app:<password>@db:5432/shop'));
+    assert.match(ok(['store', 'redact', '--store', store]).stdout, /: 0 values in 0 records/);
+    noSecret(first);
+  });
+
   test('store import into Neo4j: a malformed line or a conflict imports nothing; batches of 500 records', () => {
     const before = ok(['store', 'export', '--store', store]).stdout;
     const recs = before.trim().split('\n').map((l) => JSON.parse(l));
