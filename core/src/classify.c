@@ -312,7 +312,8 @@ static bool request_part(const char *loc) {
 /* Context keys in the form the taxonomy defines: loc joined by '.', field = the loc's last
  * name, quotes gone, the table of a database error taken from the echoed SQL when the message
  * itself does not name it. */
-static void finish_context(fw_classifier *cl, fw_classification *c) {
+/* Returns <0 when a sql_table pattern ran away (the caller fails the text, as for a rule). */
+static int finish_context(fw_classifier *cl, fw_classification *c) {
   char **loc = &c->context[4], **field = &c->context[3], **table = &c->context[0];
 
   if (*loc) {
@@ -369,16 +370,23 @@ static void finish_context(fw_classifier *cl, fw_classification *c) {
     *column = *value = NULL;
   }
   for (size_t k = 0; database && !*table && k < cl->rules->sql_table.n; k++) {
-    if (fw__match(cl, cl->rules->sql_table.re[k], cl->work.data, cl->work.len, 0) > 0)
-      *table = fw__group(cl, "table");
+    int m = fw__match(cl, cl->rules->sql_table.re[k], cl->work.data, cl->work.len, 0);
+    if (m < 0) return m;
+    if (m > 0) *table = fw__group(cl, "table");
   }
+  return 0;
 }
 
-static void find_hints(fw_classifier *cl, fw_classification *c) {
+/* Context from the pack's hints; <0 when one ran away: a hostile hint fails the text instead of
+ * being skipped in silence. */
+static int find_hints(fw_classifier *cl, fw_classification *c) {
   for (size_t h = 0; h < cl->rules->hints.n; h++) {
     const pcre2_code *re = cl->rules->hints.re[h];
-    if (fw__match(cl, re, cl->work.data, cl->work.len, 0) > 0) take_groups(cl, re, c);
+    int m = fw__match(cl, re, cl->work.data, cl->work.len, 0);
+    if (m < 0) return m;
+    if (m > 0) take_groups(cl, re, c);
   }
+  return 0;
 }
 
 static fw_status check_input(const char *text, size_t len, size_t max, bool utf8_known,
@@ -522,8 +530,10 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
     c->message = last_line(w, cl->work.len);
   }
   if (!c->message) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  finish_context(cl, c);
-  find_hints(cl, c);
+  if (finish_context(cl, c) < 0)
+    return fw__fail(err, FW_ERR_RULE_LIMIT, "a sql_table pattern exceeded the regex match limit on this input");
+  if (find_hints(cl, c) < 0)
+    return fw__fail(err, FW_ERR_RULE_LIMIT, "a hints pattern exceeded the regex match limit on this input");
 
   st = fw__classification_template(cl, c, err);
   if (st != FW_OK) return st;

@@ -113,3 +113,19 @@ test('--deadline-ms: a slow rule pack fails the text with exit 1 and "budget exc
     assert.match(u.stderr, /--deadline-ms needs a number of milliseconds/);
   }
 });
+
+test('a runaway hints or sql_table pattern of a pack fails the text (exit 1), never skipped in silence', () => {
+  const dir = tempDir('fw-runaway-');
+  const runaway = '(?<table>(?:\\w+\\s?)*)\\d'; // synthetic: exponential on a long word without a digit
+  const cases = [
+    ['hints', "KeyError: 'a' " + 'a'.repeat(40), /a hints pattern exceeded the regex match limit/],
+    ['sql_table', `IntegrityError: FOREIGN KEY constraint failed\n[SQL: ${'a'.repeat(40)}]`, /a sql_table pattern exceeded the regex match limit/],
+  ];
+  for (const [key, text, message] of cases) {
+    const pack = path.join(dir, `${key}.json`);
+    writeFileSync(pack, JSON.stringify({ format_version: 1, [key]: [runaway] }));
+    const r = run(['classify', '--rules', pack, '-'], { input: text });
+    assert.equal(r.status, 1, `${key}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
