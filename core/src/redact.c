@@ -161,7 +161,15 @@ static bool requires_met(const fw_redaction *r, const char *s, size_t n) {
 
 fw_status fw__redact_buf(fw_classifier *cl, fw_buf *buf, size_t *count, fw_error *err) {
   const fw_redactions *all = &cl->rules->redactions;
-  size_t total = 0;
+  /* first the positional SQL parameters, named by their statement's columns (redact_sql.c),
+   * while the statement is as it was logged */
+  size_t total = buf->len ? fw__redact_sql_parameters(buf, &cl->scratch) : 0;
+  if (cl->scratch.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  if (total) {
+    fw_buf tmp = *buf;
+    *buf = cl->scratch;
+    cl->scratch = tmp;
+  }
   for (size_t i = 0; i < all->n && buf->len; i++) {
     const fw_redaction *r = &all->list[i];
     if (fw__budget_spent(cl)) return fw__budget_fail(cl, err);

@@ -44,4 +44,8 @@ void fw__redactions_free(fw_redactions *r);
  * whole text (FW_ERR_RULE_LIMIT): nothing unredacted goes on. */
 fw_status fw__redact_buf(struct fw_classifier *cl, fw_buf *buf, size_t *count, fw_error *err);
 
+/* SQL parameters bound to a secret-named column ("[SQL: ...]" then "[parameters: (...)]"), as
+ * their placeholders, into out (the whole text); how many values were replaced (0: out unused). */
+size_t fw__redact_sql_parameters(fw_buf *buf, fw_buf *out);
+
 #endif

@@ -39,6 +39,30 @@ static void builtins(void) {
   expect("", "");
 }
 
+/* Positional SQL parameters: the statement names the column of each value. */
+static void sql_parameters(void) {
+  expect("[SQL: INSERT INTO users (email, hashed_password, name, api_token) VALUES (?, ?, ?, ?)]\n"
+         "[parameters: ('ann@corp.test', '$2b$12$fakefakefakefakefake', 'Ann', 'tok-123456')]",
+         "[SQL: INSERT INTO users (email, hashed_password, name, api_token) VALUES (?, ?, ?, ?)]\n"
+         "[parameters: ('<email>', '<password>', 'Ann', '<secret>')]");
+  /* psycopg's %s, an UPDATE's SET and WHERE, a nested value, the statement left as logged */
+  expect("[SQL: UPDATE accounts SET password=%s, updated_at=%s WHERE accounts.id = %s]\n"
+         "[parameters: ('hunter2', datetime.datetime(2024, 1, 2, 3, 4), 5)]",
+         "[SQL: UPDATE accounts SET password=%s, updated_at=%s WHERE accounts.id = %s]\n"
+         "[parameters: ('<password>', datetime.datetime(2024, 1, 2, 3, 4), 5)]");
+  /* executemany: a list of tuples */
+  expect("[SQL: INSERT INTO creds (user_id, \"secret\") VALUES (?, ?)]\n[parameters: [(1, 'aaa'), (2, 'bbb')]]",
+         "[SQL: INSERT INTO creds (user_id, \"secret\") VALUES (?, ?)]\n[parameters: [(1, '<secret>'), (2, '<secret>')]]");
+  expect("[SQL: SELECT users.id FROM users WHERE users.password_hash = ? AND users.name LIKE ?]\n[parameters: ('h1', 'bob')]",
+         "[SQL: SELECT users.id FROM users WHERE users.password_hash = ? AND users.name LIKE ?]\n[parameters: ('<password>', 'bob')]");
+  /* None stays; columns not named like a secret stay; tokens (a count) is not a token */
+  expect("[SQL: INSERT INTO t (password, tokens, note) VALUES (?, ?, ?)]\n[parameters: (None, 12, 'x')]",
+         "[SQL: INSERT INTO t (password, tokens, note) VALUES (?, ?, ?)]\n[parameters: (None, 12, 'x')]");
+  /* no parameters block, or one that is not a tuple: unchanged */
+  expect("[SQL: INSERT INTO t (password) VALUES (?)]", "[SQL: INSERT INTO t (password) VALUES (?)]");
+  expect("[SQL: INSERT INTO t (password) VALUES (?)]\n[parameters: ]", "[SQL: INSERT INTO t (password) VALUES (?)]\n[parameters: ]");
+}
+
 static void counted_and_classified(void) {
   char *out = NULL;
   size_t n = 0;
@@ -100,6 +124,7 @@ static void pack_patterns(void) {
 int main(void) {
   fixture_init();
   builtins();
+  sql_parameters();
   counted_and_classified();
   pack_patterns();
   fixture_done();
