@@ -85,6 +85,47 @@ static const char *or_default(const char *v, const char *fallback) {
   return v && *v ? v : fallback;
 }
 
+/* The placeholders placeholder() knows besides the context keys: a pack's template naming any
+ * other is refused when the pack loads (fw__template_unknown), not written into a prompt as is. */
+static const char *const known_placeholders[] = {
+    "entity", "table", "field", "column", "py_type", "ref_entity", "ref_table", "ref_field", "max_length", "min",
+    "max", "schema", "method", "method_lower", "path", "entities", "entity_snake", "status", "exception", "message"};
+static const char *const context_placeholders[] = {"table", "column", "constraint", "field", "loc", "module",
+                                                   "name", "attribute", "object_type", "value"};
+
+static bool placeholder_known(const char *name, size_t n) {
+  for (size_t i = 0; i < sizeof known_placeholders / sizeof *known_placeholders; i++)
+    if (strlen(known_placeholders[i]) == n && memcmp(known_placeholders[i], name, n) == 0) return true;
+  for (size_t i = 0; i < sizeof context_placeholders / sizeof *context_placeholders; i++)
+    if (strlen(context_placeholders[i]) == n && memcmp(context_placeholders[i], name, n) == 0) return true;
+  return false;
+}
+
+/* The name of a {placeholder} at p (p[0] == '{'), or 0 when p starts no placeholder. */
+static size_t placeholder_at(const char *p, const char **close) {
+  if (p[1] == '{') return 0; /* "{{": a literal brace */
+  *close = strchr(p, '}');
+  bool name_like = *close && *close > p + 1;
+  for (const char *q = p + 1; name_like && q < *close; q++) name_like = (*q >= 'a' && *q <= 'z') || *q == '_';
+  return name_like ? (size_t)(*close - p - 1) : 0;
+}
+
+const char *fw__template_unknown(const char *tpl, size_t *len) {
+  for (const char *p = strchr(tpl, '{'); p; p = strchr(p + 1, '{')) {
+    if (p[1] == '{') {
+      p++;
+      continue;
+    }
+    const char *close;
+    size_t n = placeholder_at(p, &close);
+    if (n && !placeholder_known(p + 1, n)) {
+      *len = n;
+      return p + 1;
+    }
+  }
+  return NULL;
+}
+
 /* Value of a {placeholder}; the defaults keep a snippet readable when the text names nothing. */
 static void placeholder(const fw_classification *c, const fw_rules *rules, const char *name,
                         size_t n, fw_buf *out) {
@@ -128,10 +169,8 @@ static void placeholder(const fw_classification *c, const fw_rules *rules, const
     snprintf(tmp, sizeof tmp, "%s", c->message_template ? c->message_template : "");
     fw_buf_puts(out, tmp);
   } else {
-    static const char *const keys[] = {"table", "column", "constraint", "field", "loc", "module",
-                                       "name", "attribute", "object_type", "value"};
     for (int k = 0; k < FW_CONTEXT_KEY_COUNT; k++) {
-      if (IS(keys[k])) {
+      if (IS(context_placeholders[k])) {
         fw_buf_puts(out, or_default(c->context[k], k == K_MODULE ? "module" : k == K_NAME ? "name" : "value"));
         return;
       }
@@ -152,14 +191,20 @@ void fw__render_template_into(const fw_classification *c, const fw_rules *rules,
     fw_buf_append(b, p, run);
     if (!open) break;
     p = open;
-    const char *close = strchr(p, '}');
-    bool name_like = close && close > p + 1;
-    for (const char *q = p + 1; name_like && q < close; q++) {
-      name_like = (*q >= 'a' && *q <= 'z') || *q == '_';
-    }
-    if (name_like) {
-      placeholder(c, rules, p + 1, (size_t)(close - p - 1), b);
+    const char *close = NULL;
+    size_t n = placeholder_at(p, &close);
+    if (n) {
+      placeholder(c, rules, p + 1, n, b);
       p = close + 1;
+    } else if (p[1] == '{') { /* "{{name}}" writes "{name}": a literal placeholder-like text */
+      fw_buf_putc(b, '{');
+      p += 2;
+      const char *end = strstr(p, "}}");
+      if (end) {
+        fw_buf_append(b, p, (size_t)(end - p));
+        fw_buf_putc(b, '}');
+        p = end + 2;
+      }
     } else {
       fw_buf_putc(b, *p++);
     }

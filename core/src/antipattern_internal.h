@@ -8,6 +8,10 @@
 
 /* Render a category template ("{entity}.{field}") for this classification. Caller frees. */
 char *fw__render_template(const fw_classification *c, const fw_rules *rules, const char *tpl);
+
+/* The first {name} in a template that is no placeholder (with its length), or NULL: a pack
+ * refuses it when it loads. "{{name}}" writes a literal "{name}". */
+const char *fw__template_unknown(const char *tpl, size_t *len);
 /* The same appended to b. */
 void fw__render_template_into(const fw_classification *c, const fw_rules *rules, const char *tpl,
                               fw_buf *b);

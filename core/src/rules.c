@@ -3,6 +3,7 @@
  * into the binary; user packs are added in front of it, so their rules win. Every failure names
  * the rule and the reason, and nothing is added from a pack that fails.
  */
+#include "antipattern_internal.h"
 #include "literals.h"
 #include "json_in.h"
 #include "normalize_internal.h"
@@ -136,6 +137,17 @@ static fw_status parse_categories(const cJSON *cats, fw_category **out, size_t *
         if (nomem) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
         return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a string member \"%s\"",
                              fields[f]);
+      }
+      size_t bad_len = 0;
+      const char *bad = f >= 2 ? fw__template_unknown(s, &bad_len) : NULL;
+      if (bad) {
+        for (size_t k = 0; k <= i; k++) category_clear(&list[k]);
+        fw_free(list);
+        char p2[200];
+        snprintf(p2, sizeof p2, "%s.%s", path, fields[f]);
+        return fw__fail_path(err, FW_ERR_SCHEMA, p2,
+                             "unknown placeholder {%.*s} (see docs/rules.md; {{%.*s}} writes it literally)",
+                             (int)(bad_len > 60 ? 60 : bad_len), bad, (int)(bad_len > 60 ? 60 : bad_len), bad);
       }
       *slots[f] = fw__strdup(s);
       nomem = !*slots[f];

@@ -68,6 +68,12 @@ static void test_broken_packs(void) {
   refused("{\"format_version\": 2, \"rules\": []}", FW_ERR_SCHEMA, NULL, "format_version");
   refused("{\"format_version\": 1, \"rules\": [", FW_ERR_JSON, NULL, "not valid JSON");
   refused("{\"format_version\": 1, \"log_prefixes\": [\"[\"]}", FW_ERR_RULE_COMPILE, NULL, "log_prefixes");
+  /* a template naming no placeholder: refused with its path, never written into a prompt as is */
+  refused("{\"format_version\": 1, \"categories\": {\"c\": {\"error_type\": \"code\", \"constraint\": \"x\", "
+          "\"summary\": \"s\", \"bad_code\": \"b\", \"correct_code\": \"use {entitty}\"}}}",
+          FW_ERR_SCHEMA, NULL, "$.categories.c.correct_code: unknown placeholder {entitty}");
+  /* a key twice */
+  refused("{\"format_version\": 1, \"rules\": [], \"rules\": []}", FW_ERR_JSON, NULL, "twice");
 }
 
 static void test_runaway_rule_stops(void) {
@@ -112,6 +118,15 @@ static void test_category_override(void) {
   const char *text = "KeyError: 'tenant'";
   CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
   CHECK(out && strstr(out, "\"remediation\":\"ACME: key tenant\""));
+  fw_free(out);
+  /* "{{name}}" is a literal "{name}" */
+  CHECK(add(r, "{\"format_version\": 1, \"categories\": {"
+               "\"missing_key\": {\"error_type\": \"code\", \"constraint\": \"key\", \"summary\": \"GET /t/{{tenant_id}}: {name}\", \"bad_code\": \"b\", \"correct_code\": \"c\"}}}",
+            &err) == FW_OK);
+  fw_classifier_free(cl);
+  CHECK(fw_classifier_new(r, &cl, &err) == FW_OK);
+  CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"remediation\":\"GET /t/{tenant_id}: tenant\""));
   fw_free(out);
   fw_classifier_free(cl);
   fw_rules_free(r);
