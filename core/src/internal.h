@@ -41,6 +41,9 @@ typedef struct fw_buf {
 void fw_buf_init(fw_buf *b);
 void fw_buf_free(fw_buf *b);
 void fw_buf_reset(fw_buf *b);
+/* NUL bytes (binary junk in a log, a \u0000 decoded) become spaces: the core reads its texts as
+ * C strings, where a NUL would silently end the text. */
+void fw_buf_nul_to_space(fw_buf *b);
 /* Room for extra more bytes (and the NUL); false once allocation failed. */
 bool fw_buf_reserve(fw_buf *b, size_t extra);
 void fw_buf_append(fw_buf *b, const char *s, size_t n);

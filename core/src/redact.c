@@ -224,6 +224,7 @@ fw_status fw_redact(fw_classifier *cl, const char *text, size_t len, char **out,
   fw_buf_init(&b);
   fw_buf_append(&b, text ? text : "", len);
   if (b.failed) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw_buf_nul_to_space(&b);
   fw__budget_start(cl, 0, len);
   fw_status st = fw__redact_buf(cl, &b, count, err);
   if (st == FW_OK && !(*out = fw_buf_take(&b))) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");

@@ -340,6 +340,7 @@ fw_status fw__prepare_text(fw_classifier *cl, const char *text, size_t len, fw_e
     fw_buf_reset(&cl->work);
     fw_buf_append(&cl->work, text, len);
   }
+  fw_buf_nul_to_space(&cl->work);
   fw_status st = strip_prefixes(cl, err);
   /* last, on the text everything else is read from: no secret reaches a message, template,
    * context value or sample */

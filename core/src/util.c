@@ -108,6 +108,11 @@ void fw_buf_free(fw_buf *b) {
   fw_free(b->data);
   fw_buf_init(b);
 }
+void fw_buf_nul_to_space(fw_buf *b) {
+  for (char *p = b->data ? memchr(b->data, '\0', b->len) : NULL; p; p = memchr(p, '\0', (size_t)(b->data + b->len - p)))
+    *p = ' ';
+}
+
 void fw_buf_reset(fw_buf *b) {
   b->len = 0;
   b->failed = false;

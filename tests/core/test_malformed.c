@@ -92,6 +92,12 @@ int main(void) {
   /* a key twice: readers disagree on which counts, so neither does */
   record("{\"id\": \"g\", \"text\": \"KeyError: 'a'\", \"text\": \"x\"}", FW_ERR_JSON, "has the key \\\"text\\\" twice");
   json_check_cases();
+  /* a NUL byte inside a text (binary junk in a log) is a space, not the end of the text */
+  static const char nul_text[] = "KeyError: 'ab\0cd'";
+  out = NULL;
+  CHECK(fw_classify(fixture_cl, nul_text, sizeof nul_text - 1, NULL, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"message\":\"'ab cd'\""));
+  fw_free(out);
   /* a FastAPI body whose loc index is 1e300: no undefined float-to-integer cast (UBSan) */
   const char *body = "{\"detail\":[{\"loc\":[\"body\",1e300,\"name\"],\"msg\":\"field required\",\"type\":\"value_error.missing\"}]}";
   out = NULL;
