@@ -19,6 +19,11 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
  * NUL-terminated) and *len. */
 int cli_read_file(const char *path, size_t max, char **out, size_t *len);
 
+/* One line of f into *buf (grown as getline does, never past max bytes): its length without the
+ * newline, or -1 at the end. A longer line is read to its end but not kept (*too_long, length
+ * 0), so memory stays bounded by max. */
+ssize_t cli_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_long);
+
 /* Exit code for a core status: bad input is 2, everything else 1. */
 int cli_exit_for(fw_status st);
 

@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A --batch line holds a prompt and a target: a megabyte is far past any real one. */
+#define BATCH_LINE_MAX (1u << 20)
+
 static void enhance_usage(FILE *out) {
   fputs("usage: forewarn enhance (--entity NAME | --endpoint \"METHOD /path\" | --schema NAME)\n"
         "                        [--ir IR.json] [--prompt FILE|-] [--store PATH|neo4j+http://HOST:PORT]\n"
@@ -110,23 +113,26 @@ static int enhance_batch(const char *path, const fw_store *store, fw_enhance_opt
   char *line = NULL;
   size_t cap = 0, lineno = 0, bad = 0;
   ssize_t got;
-  while ((got = getline(&line, &cap, in)) != -1) {
+  bool too_long;
+  while ((got = cli_read_line(in, &line, &cap, BATCH_LINE_MAX, &too_long)) != -1) {
     lineno++;
-    fw_error checked;
-    if (strspn(line, " \t\r\n") != (size_t)got && fw_json_check(line, (size_t)got, &checked) != FW_OK) {
-      fprintf(stderr, "forewarn enhance: line %zu: %s\n", lineno, checked.message);
-      bad++;
-      continue;
-    }
-    cJSON *req = cJSON_ParseWithLength(line, (size_t)got);
+    fw_error checked = {0};
+    fw_status valid = too_long ? FW_ERR_TOO_LARGE
+                      : strspn(line, " \t\r\n") == (size_t)got ? FW_OK
+                                                              : fw_json_check(line, (size_t)got, &checked);
+    if (too_long) snprintf(checked.message, sizeof checked.message, "the line is over %u bytes; it was skipped", BATCH_LINE_MAX);
+    cJSON *req = valid == FW_OK ? cJSON_ParseWithLength(line, (size_t)got) : NULL;
     const cJSON *scope = cJSON_GetObjectItemCaseSensitive(req, "scope");
     const cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");
     const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(req, "prompt");
-    if (!req && strspn(line, " \t\r\n") == (size_t)got) continue; /* blank line */
+    if (!req && valid == FW_OK && strspn(line, " \t\r\n") == (size_t)got) continue; /* blank line */
     char *out = NULL;
     fw_error err;
-    fw_status st = FW_ERR_SCHEMA;
-    snprintf(err.message, sizeof err.message, "line %zu: expected {\"scope\", \"target\", \"prompt\"?}", lineno);
+    fw_status st = valid == FW_OK ? FW_ERR_SCHEMA : valid;
+    if (valid == FW_OK)
+      snprintf(err.message, sizeof err.message, "line %zu: expected {\"scope\", \"target\", \"prompt\"?}", lineno);
+    else
+      snprintf(err.message, sizeof err.message, "line %zu: %s", lineno, checked.message);
     if (cJSON_IsString(scope) && cJSON_IsString(target) && (!prompt || cJSON_IsString(prompt))) {
       char *base = prompt ? strdup(prompt->valuestring) : default_prompt(scope->valuestring, target->valuestring);
       o.scope = scope->valuestring;

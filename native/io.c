@@ -10,6 +10,33 @@
 #include <string.h>
 #include <time.h>
 
+ssize_t cli_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_long) {
+  size_t n = 0;
+  int c;
+  *too_long = false;
+  while ((c = getc(f)) != EOF && c != '\n') {
+    if (*too_long) continue;
+    if (n == max) { /* over the limit: the rest of the line is dropped as it comes */
+      *too_long = true;
+      continue;
+    }
+    if (n + 2 > *cap) {
+      size_t bigger = *cap ? *cap * 2 : 4096;
+      if (bigger > max + 2) bigger = max + 2;
+      char *grown = realloc(*buf, bigger);
+      if (!grown) return -1;
+      *buf = grown;
+      *cap = bigger;
+    }
+    (*buf)[n++] = (char)c;
+  }
+  if (c == EOF && n == 0 && !*too_long) return -1;
+  if (*too_long) n = 0;
+  if (!*buf && !(*buf = malloc(*cap = 4096))) return -1;
+  (*buf)[n] = '\0';
+  return (ssize_t)n;
+}
+
 int cli_read_file(const char *path, size_t max, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
