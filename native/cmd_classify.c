@@ -46,6 +46,14 @@ typedef struct classify_args {
   int threads; /* 0: one per online CPU */
 } classify_args;
 
+/* The value after argv[i] as a whole number from 1 to max. */
+static bool bounded_number(int argc, char **argv, int i, long max, long *out) {
+  if (i + 1 >= argc) return false;
+  char *end;
+  *out = strtol(argv[i + 1], &end, 10);
+  return !*end && *out >= 1 && *out <= max;
+}
+
 static int parse_args(int argc, char **argv, classify_args *a) {
   memset(a, 0, sizeof *a);
   a->input = "-";
@@ -58,25 +66,16 @@ static int parse_args(int argc, char **argv, classify_args *a) {
                         : strcmp(arg, "--redact") == 0   ? &a->redact_path
                         : strcmp(arg, "--endpoint") == 0 ? &a->endpoint
                                                          : NULL;
-    if (strcmp(arg, "--deadline-ms") == 0) {
-      char *end;
-      long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-      if (i + 1 >= argc || *end || v < 1 || v > 3600000) {
-        fprintf(stderr, "forewarn classify: --deadline-ms needs a number of milliseconds from 1 to 3600000\n");
+    if (strcmp(arg, "--deadline-ms") == 0 || strcmp(arg, "--threads") == 0) {
+      bool deadline = arg[2] == 'd';
+      long v;
+      if (!bounded_number(argc, argv, i, deadline ? 3600000 : 64, &v)) {
+        fprintf(stderr, deadline ? "forewarn classify: --deadline-ms needs a number of milliseconds from 1 to 3600000\n"
+                                 : "forewarn classify: --threads needs a number from 1 to 64\n");
         return EXIT_USAGE;
       }
-      a->deadline_ms = (unsigned)v;
-      i++;
-      continue;
-    }
-    if (strcmp(arg, "--threads") == 0) {
-      char *end;
-      long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-      if (i + 1 >= argc || *end || v < 1 || v > 64) {
-        fprintf(stderr, "forewarn classify: --threads needs a number from 1 to 64\n");
-        return EXIT_USAGE;
-      }
-      a->threads = (int)v;
+      if (deadline) a->deadline_ms = (unsigned)v;
+      else a->threads = (int)v;
       i++;
       continue;
     }

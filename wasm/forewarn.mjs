@@ -429,8 +429,15 @@ export class Forewarn {
             "Neo4jStore: uri must be an http:// or https:// URL: forewarn talks to Neo4j's HTTP Query API, not Bolt");
         }
         // user:password@ in the URI counts when the options do not say; never kept in the URL
-        const user = username || decodeURIComponent(u.username) || 'neo4j';
-        const pass = password ?? decodeURIComponent(u.password);
+        const decode = (part) => {
+          try {
+            return decodeURIComponent(part);
+          } catch { // not echoed: it may hold a password
+            throw new ForewarnError('argument', 'Neo4jStore: uri has a malformed %-escape in its user or password');
+          }
+        };
+        const user = username || decode(u.username) || 'neo4j';
+        const pass = password ?? decode(u.password);
         u.username = '';
         u.password = '';
         this.#base = `${u.origin}${u.pathname}`.replace(/\/+$/, '');

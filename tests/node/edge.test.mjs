@@ -6,64 +6,18 @@
 // or workerd cannot run here; every workerd started is killed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { deadPort, root } from './helpers.mjs';
+import { killWorkerds, startWorkerd, workerdSkipReason } from './workerd.mjs';
 
-const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
-const config = path.join(root, 'edge', 'config.capnp');
-const workerdBin = path.join(root, 'node_modules', '.bin', 'workerd');
 const ORIGIN = 'https://app.example.test';
 const TOKEN = 's3cret-token';
 const NOW_RE = /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
-function whySkip() {
-  if (!existsSync(wasmPath)) return `${path.relative(root, wasmPath)} is not built (run scripts/build-wasm.sh)`;
-  if (!existsSync(workerdBin)) return 'workerd is not installed (npm ci installs the devDependency)';
-  const r = spawnSync(workerdBin, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) return `workerd cannot run on this machine: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
-  return false;
-}
-const skip = whySkip();
+const skip = workerdSkipReason();
 if (skip) console.log(`# edge tests skipped: ${skip}`);
-
-const started = new Set();
-const killAll = () => { for (const p of started) p.kill('SIGKILL'); };
-process.on('exit', killAll); // a backstop if the runner ends before after()
-
-// workerd serving edge/config.capnp with these settings; resolves once it listens.
-function startWorkerd(settings) {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', ...settings }; // no NEO4J_* leaks in
-    const proc = spawn(workerdBin, ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'],
-      { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    started.add(proc);
-    let stderr = '', control = '';
-    const fail = (why) => {
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(new Error(`workerd did not start: ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('no listen event within 15 s'), 15_000);
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', (e) => fail(e.message));
-    proc.on('exit', (code, signal) => { started.delete(proc); if (!proc.port) fail(`exit ${code ?? signal}`); });
-    proc.stdio[3].on('data', (d) => {
-      control += d;
-      for (const line of control.split('\n')) {
-        let ev;
-        try { ev = JSON.parse(line); } catch { continue; }
-        if (ev.event === 'listen' && ev.socket === 'http' && !proc.port) {
-          clearTimeout(timer);
-          proc.port = ev.port;
-          resolve({ proc, url: `http://127.0.0.1:${ev.port}`, stderr: () => stderr });
-        }
-      }
-    });
-  });
-}
 
 let open, locked, fw, neo4jDown;
 const shopIR = JSON.parse(readFileSync(path.join(root, 'examples/shop/ir.json'), 'utf8'));
@@ -81,7 +35,7 @@ before(async () => {
   fw = await Forewarn.load();
 });
 
-after(killAll);
+after(killWorkerds);
 
 function post(server, route, body, { headers = {}, raw = false } = {}) {
   return fetch(server.url + route, {

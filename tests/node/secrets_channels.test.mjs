@@ -7,12 +7,13 @@
 // the same texts, so it sees the data it checks. Parts whose tools are missing skip, saying why.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { bin, root, tempDir } from './helpers.mjs';
+import { startWorkerd, workerdSkipReason } from './workerd.mjs';
 import { neo4jEnv, neo4jQuery, neo4jSkipReason, neo4jTeardown, startNeo4j } from './neo4j.mjs';
 import { launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
 import { cases } from './secret_texts.mjs';
@@ -191,50 +192,7 @@ test('the nodes a real Neo4j holds after secret-bearing ingests hold no secret',
 
 // ---- 3. Edge responses ---------------------------------------------------------------------------
 
-const workerdBin = path.join(root, 'node_modules', '.bin', 'workerd');
-function edgeSkipReason() {
-  if (wasmSkip) return wasmSkip;
-  if (!existsSync(workerdBin)) return 'workerd is not installed (npm ci installs the devDependency)';
-  const r = spawnSync(workerdBin, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) return `workerd cannot run on this machine: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
-  return false;
-}
-const edgeSkip = edgeSkipReason();
-
-const workerds = new Set();
-process.on('exit', () => { for (const p of workerds) p.kill('SIGKILL'); });
-
-// workerd serving edge/config.capnp with these settings; resolves once it listens (edge.test.mjs).
-function startWorkerd(settings) {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', ...settings }; // no NEO4J_* leaks in
-    const proc = spawn(workerdBin, ['serve', path.join(root, 'edge', 'config.capnp'), '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'],
-      { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    workerds.add(proc);
-    let stderr = '', control = '';
-    const fail = (why) => {
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(new Error(`workerd did not start: ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('no listen event within 15 s'), 15_000);
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', (e) => fail(e.message));
-    proc.on('exit', (code, signal) => { workerds.delete(proc); if (!proc.port) fail(`exit ${code ?? signal}`); });
-    proc.stdio[3].on('data', (d) => {
-      control += d;
-      for (const line of control.split('\n')) {
-        let ev;
-        try { ev = JSON.parse(line); } catch { continue; }
-        if (ev.event === 'listen' && ev.socket === 'http' && !proc.port) {
-          clearTimeout(timer);
-          proc.port = ev.port;
-          resolve({ proc, url: `http://127.0.0.1:${ev.port}`, stderr: () => stderr });
-        }
-      }
-    });
-  });
-}
+const edgeSkip = wasmSkip || workerdSkipReason();
 
 describe('edge responses', { skip: edgeSkip }, () => {
   let edge;
