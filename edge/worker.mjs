@@ -17,7 +17,7 @@
 // a schema error in ir/patterns/rules...), 502 (Neo4j refused: authentication, unknown database,
 // Cypher error), 503 (Neo4j unreachable), 500 (internal faults only).
 
-import { Forewarn, ForewarnError } from '../wasm/forewarn.mjs';
+import { Forewarn, ForewarnError, readBounded } from '../wasm/forewarn.mjs';
 import wasmModule from '../wasm/dist/forewarn.wasm';
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -198,25 +198,8 @@ async function readBody(request, limit) {
     throw tooLarge(limit);
   }
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
+  const bytes = await readBounded(request.body, limit);
+  if (!bytes) throw tooLarge(limit);
   return bytes;
 }
 

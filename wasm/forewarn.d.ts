@@ -16,7 +16,10 @@ export type WasmSource =
 /** Status names of the core (fw_status_name). */
 export type StatusCode =
   | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit'
-  | 'neo4j';
+  | 'neo4j' | 'budget';
+
+/** The bytes of a stream, at most `limit`: null (the stream cancelled) once more arrive. */
+export function readBounded(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null>;
 
 /** A failure reported by the core: `code` is its status name, `message` its message. */
 export class ForewarnError extends Error {

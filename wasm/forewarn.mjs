@@ -135,6 +135,36 @@ function resolveTarget(target) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The bytes of a stream (a fetch body), at most `limit` of them: null once more arrive (the
+ * stream is cancelled then, so memory stays bounded by the limit). Chunks are measured with the
+ * intrinsic getters; a chunk that is not bytes is a TypeError. Shared by the Neo4j client and the
+ * edge worker's request bodies.
+ */
+export async function readBounded(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!isBytes(value)) throw new TypeError('the body is not a stream of bytes');
+    size += typedArrayLength.call(value);
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += typedArrayLength.call(c);
+  }
+  return bytes;
+}
+
 // Drop an answer's body unread (its connection can then be reused or closed).
 function cancelBody(res) {
   try {
@@ -496,26 +526,8 @@ export class Forewarn {
           if (text.length > limit || encoder.encode(text).length > limit) throw tooLarge();
           return text;
         }
-        const reader = res.body.getReader();
-        const chunks = [];
-        let size = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (!isBytes(value)) throw new TypeError('the answer\'s body is not a stream of bytes');
-          size += typedArrayLength.call(value);
-          if (size > limit) {
-            reader.cancel().catch(() => {});
-            throw tooLarge();
-          }
-          chunks.push(value);
-        }
-        const bytes = new Uint8Array(size);
-        let at = 0;
-        for (const c of chunks) {
-          bytes.set(c, at);
-          at += c.length;
-        }
+        const bytes = await readBounded(res.body, limit);
+        if (!bytes) throw tooLarge();
         return decoder.decode(bytes); // as res.text(): BOM dropped, bad UTF-8 replaced
       }
 
