@@ -57,5 +57,6 @@ int cmd_patterns(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
+int cmd_ir(int argc, char **argv);
 
 #endif

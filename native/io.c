@@ -204,6 +204,13 @@ int cli_load_ir(const char *path, fw_ir **out) {
     cli_report(ctx, &err);
     return cli_exit_for(st);
   }
+  /* accepted with a doubt: said once, on stderr, each line naming its JSON path */
+  for (const char *w = fw_ir_warnings(*out); *w;) {
+    const char *nl = strchr(w, '\n');
+    int n = nl ? (int)(nl - w) : (int)strlen(w);
+    fprintf(stderr, "forewarn: warning: ApplicationIR %s: %.*s\n", path, n, w);
+    w += n + (nl != NULL);
+  }
   return EXIT_OK;
 }
 

@@ -209,6 +209,8 @@ export interface Rules {
 
 /** A parsed, validated ApplicationIR. */
 export interface IR {
+  /** What the IR was accepted with despite a doubt (an unknown field type kept as written). */
+  readonly warnings: string[];
   /** The IR normalised (derived tables filled in). */
   toJSON(): Record<string, unknown>;
   delete(): void;

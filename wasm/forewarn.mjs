@@ -339,6 +339,11 @@ export class Forewarn {
       }
       /** The IR normalised (derived tables filled in). */
       toJSON() { return JSON.parse(fw.#takeString(x.fw_wasm_ir_to_json(this.#ptr(), fw.#err))); }
+      /** What the IR was accepted with despite a doubt (an unknown field type), a line each. */
+      get warnings() {
+        const text = fw.#cString(x.fw_ir_warnings(this.#ptr()));
+        return text ? text.trimEnd().split('\n') : [];
+      }
       delete() {
         const h = this.#h;
         if (!h) return;

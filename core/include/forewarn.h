@@ -120,6 +120,12 @@ typedef struct fw_ir fw_ir;
  * FW_ERR_SCHEMA with err->path naming the offending JSON path and what was expected. */
 FW_API fw_status fw_ir_parse(const char *json, size_t len, fw_ir **out, fw_error *err);
 
+/* What the IR was accepted with despite a doubt, one line each ("$.entities[0].fields[2].type:
+ * unknown type 'Money', kept as written"); "" when nothing. Field types are read as people write
+ * them (Python, SQL, TypeScript/Prisma, JSON Schema: docs/formats.md); an unknown one is kept,
+ * never fatal. Valid while the IR lives. */
+FW_API const char *fw_ir_warnings(const fw_ir *ir);
+
 /* The IR normalised (derived tables filled in) as JSON. Caller frees with fw_free(). */
 FW_API fw_status fw_ir_to_json(const fw_ir *ir, char **out_json, fw_error *err);
 

@@ -9,10 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const field_types[] = {"string", "text",    "integer", "int",  "bigint",
-                                          "float",  "number",  "decimal", "boolean", "bool",
-                                          "datetime", "date",  "time",    "uuid", "json",
-                                          "email",  "url",     "enum"};
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 
 static bool is_lower_c(char c) { return c >= 'a' && c <= 'z'; }
@@ -53,6 +49,7 @@ static void ir_free_contents(fw_ir *ir) {
       fw_ir_field *fd = &e->fields[f];
       fw_free(fd->name);
       fw_free(fd->type);
+      fw_free(fd->type_raw);
       fw_free(fd->fk_entity);
       fw_free(fd->fk_field);
     }
@@ -63,6 +60,7 @@ static void ir_free_contents(fw_ir *ir) {
   }
   fw_free(ir->entities);
   fw_strmap_free(&ir->by_entity);
+  fw_buf_free(&ir->warnings);
   for (size_t i = 0; i < ir->nendpoints; i++) {
     fw_ir_endpoint *p = &ir->endpoints[i];
     fw_free(p->method);
@@ -73,6 +71,10 @@ static void ir_free_contents(fw_ir *ir) {
   }
   fw_free(ir->endpoints);
   fw_free(ir->name);
+}
+
+const char *fw_ir_warnings(const fw_ir *ir) {
+  return ir && ir->warnings.data ? ir->warnings.data : "";
 }
 
 void fw_ir_free(fw_ir *ir) {
@@ -141,22 +143,38 @@ static bool in_list(const char *s, const char *const *list, size_t n) {
   return false;
 }
 
-static fw_status parse_field(const cJSON *f, const char *path, fw_ir_field *out, fw_error *err) {
+/* The field's type: canonical when its spelling is known (what Optional[...] or VARCHAR(120) says
+ * fills nullable and max_length unless the field sets them), else kept as written, with a warning:
+ * forewarn's job is the errors, not policing the spec. */
+static fw_status read_type(const cJSON *f, const char *path, fw_ir_field *out, fw_buf *warnings, fw_error *err) {
+  fw_status st = opt_string(f, "type", path, &out->type, true, err);
+  if (st != FW_OK) return st;
+  fw_ir_type t = fw__ir_type(out->type);
+  const cJSON *format = cJSON_GetObjectItemCaseSensitive(f, "format");
+  const char *by_format = cJSON_IsString(format) ? fw__ir_type_for_format(format->valuestring) : NULL;
+  if (by_format && t.canonical && (strcmp(t.canonical, "string") == 0 || strcmp(t.canonical, "integer") == 0))
+    t.canonical = by_format; /* JSON Schema: {"type": "string", "format": "date-time"} */
+  if (!t.canonical) {
+    fw_buf_printf(warnings, "%s.type: unknown type '%.80s', kept as written\n", path, out->type);
+    return FW_OK;
+  }
+  if (!cJSON_GetObjectItemCaseSensitive(f, "nullable")) out->nullable = t.nullable;
+  if (!cJSON_GetObjectItemCaseSensitive(f, "max_length")) out->max_length = t.max_length;
+  if (strcmp(t.canonical, out->type) != 0) {
+    out->type_raw = out->type;
+    out->type = fw__strdup(t.canonical);
+    if (!out->type) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  return FW_OK;
+}
+
+static fw_status parse_field(const cJSON *f, const char *path, fw_ir_field *out, fw_buf *warnings, fw_error *err) {
   if (!cJSON_IsObject(f)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected a field object");
   out->max_length = -1;
   fw_status st;
   char *fk = NULL;
   if ((st = opt_string(f, "name", path, &out->name, true, err)) != FW_OK) return st;
-  if ((st = opt_string(f, "type", path, &out->type, true, err)) != FW_OK) return st;
-  if (!in_list(out->type, field_types, sizeof field_types / sizeof *field_types)) {
-    char p[160];
-    snprintf(p, sizeof p, "%s.type", path);
-    return fw__fail_path(err, FW_ERR_SCHEMA, p,
-                         "unknown type '%s' (expected one of string, text, integer, bigint, "
-                         "float, decimal, boolean, datetime, date, time, uuid, json, email, url, "
-                         "enum)",
-                         out->type);
-  }
+  if ((st = read_type(f, path, out, warnings, err)) != FW_OK) return st;
   if ((st = opt_bool(f, "nullable", path, &out->nullable, err)) != FW_OK) return st;
   if ((st = opt_bool(f, "unique", path, &out->unique, err)) != FW_OK) return st;
   if ((st = opt_bool(f, "primary_key", path, &out->primary_key, err)) != FW_OK) return st;
@@ -189,7 +207,7 @@ static fw_status parse_field(const cJSON *f, const char *path, fw_ir_field *out,
   return FW_OK;
 }
 
-static fw_status parse_entity(const cJSON *e, const char *path, fw_ir_entity *out, fw_error *err) {
+static fw_status parse_entity(const cJSON *e, const char *path, fw_ir_entity *out, fw_buf *warnings, fw_error *err) {
   if (!cJSON_IsObject(e)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an entity object");
   fw_status st;
   if ((st = opt_string(e, "name", path, &out->name, true, err)) != FW_OK) return st;
@@ -209,7 +227,7 @@ static fw_status parse_entity(const cJSON *e, const char *path, fw_ir_entity *ou
   cJSON_ArrayForEach(f, fields) {
     snprintf(p, sizeof p, "%s.fields[%zu]", path, out->nfields);
     out->nfields++;
-    if ((st = parse_field(f, p, &out->fields[out->nfields - 1], err)) != FW_OK) return st;
+    if ((st = parse_field(f, p, &out->fields[out->nfields - 1], warnings, err)) != FW_OK) return st;
     const char *name = out->fields[out->nfields - 1].name;
     if (fw_strmap_get(&out->by_field, name) != (size_t)-1)
       return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate field name '%s'", name);
@@ -298,7 +316,7 @@ static fw_status parse_ir(const cJSON *doc, fw_ir *ir, fw_error *err) {
   cJSON_ArrayForEach(e, ents) {
     snprintf(p, sizeof p, "$.entities[%zu]", ir->nentities);
     ir->nentities++;
-    if ((st = parse_entity(e, p, &ir->entities[ir->nentities - 1], err)) != FW_OK) return st;
+    if ((st = parse_entity(e, p, &ir->entities[ir->nentities - 1], &ir->warnings, err)) != FW_OK) return st;
     const char *name = ir->entities[ir->nentities - 1].name;
     if (fw_strmap_get(&ir->by_entity, name) != (size_t)-1)
       return fw__fail_path(err, FW_ERR_SCHEMA, p, "duplicate entity name '%s'", name);
@@ -359,6 +377,7 @@ fw_status fw_ir_to_json(const fw_ir *ir, char **out_json, fw_error *err) {
       cJSON_AddItemToArray(jf, o);
       cJSON_AddStringToObject(o, "name", fd->name);
       cJSON_AddStringToObject(o, "type", fd->type);
+      if (fd->type_raw) cJSON_AddStringToObject(o, "type_raw", fd->type_raw);
       cJSON_AddBoolToObject(o, "nullable", fd->nullable);
       cJSON_AddBoolToObject(o, "unique", fd->unique);
       cJSON_AddBoolToObject(o, "primary_key", fd->primary_key);

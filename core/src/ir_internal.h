@@ -7,7 +7,8 @@
 
 typedef struct fw_ir_field {
   char *name;
-  char *type;
+  char *type;     /* canonical (ir_types.c), or as written when unknown */
+  char *type_raw; /* as written, when it differs from type (NULL otherwise) */
   bool nullable, unique, primary_key;
   char *fk_entity, *fk_field; /* from "foreign_key": "Entity.field" */
   long max_length;            /* -1 when absent */
@@ -36,9 +37,21 @@ struct fw_ir {
   fw_ir_entity *entities;
   size_t nentities;
   fw_strmap by_entity; /* name -> index in entities: lookups and checks stay linear in the IR */
+  fw_buf warnings;      /* one line each: what was accepted with a doubt (an unknown type) */
   fw_ir_endpoint *endpoints;
   size_t nendpoints;
 };
+
+/* A field type as written, mapped onto a canonical IR type (NULL when unknown), with what its
+ * spelling says besides: nullable (Optional[X], X | None, X?) and a size (VARCHAR(120)). */
+typedef struct fw_ir_type {
+  const char *canonical;
+  bool nullable;
+  long max_length; /* -1 when the type gives none */
+} fw_ir_type;
+fw_ir_type fw__ir_type(const char *raw);
+/* The canonical type of a JSON Schema "format" (date-time, uuid, email, uri, int64, ...), or NULL. */
+const char *fw__ir_type_for_format(const char *format);
 
 const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name);
 const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name);

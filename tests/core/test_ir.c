@@ -61,13 +61,67 @@ static void expect_error(const char *json, fw_status code, const char *path, con
   }
 }
 
+/* Field types as people write them: canonical type, nullable and max_length from the spelling;
+ * an unknown type kept as written, with a warning naming its path. */
+static void type_is(const char *type, const char *canonical, bool nullable, long max_length) {
+  char json[400];
+  snprintf(json, sizeof json, "{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"x\", \"type\": \"%s\"}]}]}", type);
+  fw_ir *ir = NULL;
+  fw_error err;
+  CHECK(fw_ir_parse(json, strlen(json), &ir, &err) == FW_OK);
+  const fw_ir_field *f = ir ? fw__ir_field(fw__ir_entity(ir, "A"), "x") : NULL;
+  CHECK(f != NULL);
+  if (f) {
+    CHECK_STR(f->type, canonical);
+    CHECK(f->nullable == nullable);
+    CHECK(f->max_length == max_length);
+  }
+  fw_ir_free(ir);
+}
+
+static void test_field_types_as_written(void) {
+  type_is("str", "string", false, -1);
+  type_is("Optional[str]", "string", true, -1);
+  type_is("typing.Optional[int]", "integer", true, -1);
+  type_is("datetime.datetime | None", "datetime", true, -1);
+  type_is("None | Decimal", "decimal", true, -1);
+  type_is("VARCHAR(120)", "string", false, 120);
+  type_is("NUMERIC(10,2)", "decimal", false, -1);
+  type_is("TIMESTAMP WITH TIME ZONE", "datetime", false, -1);
+  type_is("String?", "string", true, -1);
+  type_is("DateTime", "datetime", false, -1);
+  type_is("list[str]", "json", false, -1);
+  type_is("string[]", "json", false, -1);
+  type_is("Literal['a', 'b']", "enum", false, -1);
+  type_is("EmailStr", "email", false, -1);
+  type_is("JSONB", "json", false, -1);
+  type_is("BIGINT", "bigint", false, -1);
+  /* JSON Schema's format; an explicit nullable wins over the spelling */
+  const char *schema = "{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"at\", \"type\": \"string\", "
+                       "\"format\": \"date-time\"}, {\"name\": \"n\", \"type\": \"Optional[int]\", \"nullable\": false}, "
+                       "{\"name\": \"w\", \"type\": \"Frobnicator\"}]}]}";
+  fw_ir *ir = NULL;
+  fw_error err;
+  CHECK(fw_ir_parse(schema, strlen(schema), &ir, &err) == FW_OK);
+  const fw_ir_entity *a = fw__ir_entity(ir, "A");
+  CHECK_STR(fw__ir_field(a, "at")->type, "datetime");
+  CHECK(!fw__ir_field(a, "n")->nullable);
+  CHECK_STR(fw__ir_field(a, "w")->type, "Frobnicator");
+  CHECK_STR(fw_ir_warnings(ir), "$.entities[0].fields[2].type: unknown type 'Frobnicator', kept as written\n");
+  char *out = NULL;
+  CHECK(fw_ir_to_json(ir, &out, &err) == FW_OK);
+  CHECK(out && strstr(out, "\"name\":\"n\",\"type\":\"integer\",\"type_raw\":\"Optional[int]\""));
+  fw_free(out);
+  fw_ir_free(ir);
+}
+
 static void test_errors_name_the_path(void) {
   expect_error("{\"entities\": [", FW_ERR_JSON, NULL, "not valid JSON");
   expect_error("[]", FW_ERR_SCHEMA, "$", "expected an object");
   expect_error("{\"entities\": []}", FW_ERR_SCHEMA, "$.entities", "non-empty array");
   expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, "
-               "{\"name\": \"x\", \"type\": \"strnig\"}]}]}",
-               FW_ERR_SCHEMA, "$.entities[0].fields[1].type", "unknown type 'strnig'");
+               "{\"name\": \"x\", \"type\": 42}]}]}",
+               FW_ERR_SCHEMA, "$.entities[0].fields[1].type", "expected a non-empty string");
   expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"b_id\", \"type\": \"integer\", "
                "\"foreign_key\": \"B.id\"}]}]}",
                FW_ERR_SCHEMA, "$.entities[0].fields[0].foreign_key", "unknown entity 'B'");
@@ -94,5 +148,6 @@ int main(void) {
   test_table_names();
   test_example_ir();
   test_errors_name_the_path();
+  test_field_types_as_written();
   HARNESS_DONE();
 }

@@ -172,8 +172,8 @@ test('errors surface as thrown Errors with the core status as code', { skip }, (
   throwsCode(() => fw.classify(new Uint8Array([0x4b, 0xff, 0x0a])), 'utf8', /not valid UTF-8/);
   throwsCode(() => fw.classify('x'.repeat(100), { maxInput: 10 }), 'too_large');
   throwsCode(() => fw.classify("KeyError: 'a'", { ir: '{"entities": [' }), 'json');
-  assert.throws(() => new fw.IR({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'strnig' }] }] }),
-    (e) => e.code === 'schema' && e.path === '$.entities[0].fields[0].type' && /unknown type 'strnig'/.test(e.message));
+  assert.throws(() => new fw.IR({ entities: [{ name: 'A', fields: [{ name: 'x', type: 42 }] }] }),
+    (e) => e.code === 'schema' && e.path === '$.entities[0].fields[0].type' && /expected a non-empty string/.test(e.message));
   assert.throws(() => new fw.Rules({ format_version: 1, rules: [{ id: 'bad.one', category: 'missing_key', message: '(' }] }),
     (e) => e.code === 'rule_compile' && e.ruleId === 'bad.one');
   throwsCode(() => new fw.MemoryStore('{"format": "forewarn-store"'), 'json');
