@@ -8,9 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { root } from './helpers.mjs';
+import { serveHttp as serve } from './http_server.mjs';
 
 const wasmPath = path.join(root, 'wasm', 'dist', 'forewarn.wasm');
 const built = existsSync(wasmPath);
@@ -35,18 +35,6 @@ const isNeo4jError = (re) => (e) => {
   return true;
 };
 
-// An HTTP server on 127.0.0.1 (port 0: the system picks), its requests counted.
-async function serve(handler) {
-  const seen = [];
-  const server = createServer((req, res) => {
-    seen.push({ url: req.url, authorization: req.headers.authorization });
-    req.resume();
-    req.on('end', () => handler(req, res));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, seen, close: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 // ---- 1. Redirects are refused -------------------------------------------------------------
 

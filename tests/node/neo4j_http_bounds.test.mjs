@@ -9,11 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { bin, root, deadPort, tempDir } from './helpers.mjs';
+import { serveHttp as serve } from './http_server.mjs';
 
 const MiB = 1024 * 1024;
 // What Neo4j's Query API answers to a schema statement: `forewarn migrate` accepts it.
@@ -41,21 +41,6 @@ function fw(args, env = {}, cwd = root) {
   });
 }
 
-// An HTTP server on 127.0.0.1; every request's path and Authorization header is kept.
-async function serve(handler) {
-  const seen = [];
-  const server = createServer((req, res) => {
-    seen.push({ url: req.url, authorization: req.headers.authorization });
-    req.resume();
-    req.on('end', () => handler(req, res));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return {
-    port, seen, url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
-  };
-}
 
 // A server that answers with an endless stream: the body (chunked) or, with headers: true,
 // header lines that never end. Writes wait for the socket to drain, so `sent()` is what the
