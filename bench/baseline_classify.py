@@ -202,7 +202,7 @@ def group_of(m, groups, name):
 # ---------------------------------------------------------------------------------------------
 # the traceback parser's and normaliser's own patterns (rules.c)
 #
-# They are read from core/src/rules.c at start-up so the baseline follows the core when its masks
+# They are read from core/src/classify/rules.c at start-up so the baseline follows the core when its masks
 # change; the copies below are used when the source is not there. Both are PCRE2 branch resets,
 # translated by translate_branch_reset.
 
@@ -299,7 +299,7 @@ def translate_marks(src):
 def load_core_patterns():
     source = ""
     try:
-        with open(os.path.join(HERE, "..", "core", "src", "rules.c"), encoding="utf-8") as f:
+        with open(os.path.join(HERE, "..", "core", "src", "classify", "rules.c"), encoding="utf-8") as f:
             source = f.read()
     except OSError:
         pass

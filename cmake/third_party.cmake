@@ -1,4 +1,4 @@
-# PCRE2 (8-bit) and cJSON as the targets fw::pcre2 and fw::cjson.
+# PCRE2 (8-bit), cJSON and Expat as the targets fw::pcre2, fw::cjson and fw::expat.
 #
 # FW_VENDORED=ON (default): build the pinned sources unpacked by scripts/fetch-third-party.sh
 #   into third_party/ (Debian trixie source packages, SHA-256 checked):
@@ -6,8 +6,10 @@
 #     Emscripten, no tests/pcre2grep/shared libs);
 #   - cJSON as our own static target from cJSON.c (cJSON's CMake breaks under emcc), with
 #     cJSON.h copied to <build>/vendored-include/cjson/ so `#include <cjson/cJSON.h>` works.
-#   Same sources natively and in WASM, so regex behaviour is identical in both builds.
-# FW_VENDORED=OFF: Debian's -dev packages via pkg-config (libpcre2-8, libcjson), native only.
+#   - Expat through its own CMake (static, no tools/tests/examples/docs, no DTD or general-entity
+#     support: forewarn refuses documents with a DOCTYPE anyway, so that code is not even built).
+#   Same sources natively and in WASM, so regex and XML behaviour is identical in both builds.
+# FW_VENDORED=OFF: Debian's -dev packages via pkg-config (libpcre2-8, libcjson, expat), native only.
 #
 # Consumers get PCRE2_CODE_UNIT_WIDTH=8 (and, when vendored, PCRE2_STATIC) through fw::pcre2's
 # INTERFACE compile definitions. Third-party code is built without our FW_WARNINGS / -Werror
@@ -26,11 +28,11 @@ add_library(fw::pcre2 ALIAS fw_pcre2)
 if(FW_VENDORED)
   set(_fw_tp "${FW_THIRD_PARTY_DIR}")
   if(NOT EXISTS "${_fw_tp}/pcre2/CMakeLists.txt" OR NOT EXISTS "${_fw_tp}/cjson/cJSON.c"
-     OR NOT EXISTS "${_fw_tp}/cjson/cJSON.h")
+     OR NOT EXISTS "${_fw_tp}/cjson/cJSON.h" OR NOT EXISTS "${_fw_tp}/expat/expat/CMakeLists.txt")
     message(FATAL_ERROR
-      "FW_VENDORED=ON but the PCRE2/cJSON sources are missing from ${_fw_tp}.\n"
+      "FW_VENDORED=ON but the PCRE2/cJSON/Expat sources are missing from ${_fw_tp}.\n"
       "Run:  scripts/fetch-third-party.sh   (from the repository root; needs root or sudo once)\n"
-      "or configure with -DFW_VENDORED=OFF to use the system libpcre2-dev / libcjson-dev.")
+      "or configure with -DFW_VENDORED=OFF to use the system libpcre2-dev / libcjson-dev / libexpat1-dev.")
   endif()
 
   # Re-configure when the sources are re-fetched; show which Debian versions are used.
@@ -102,6 +104,29 @@ if(FW_VENDORED)
     target_link_libraries(fw_cjson PRIVATE m) # fabs
   endif()
   add_library(fw::cjson ALIAS fw_cjson)
+
+  # --- Expat through its own CMake ----------------------------------------------------------
+  function(fw_add_vendored_expat src)
+    set(EXPAT_SHARED_LIBS OFF CACHE BOOL "Build a shared expat library" FORCE)
+    set(EXPAT_BUILD_TOOLS OFF CACHE BOOL "Build the xmlwf tool for expat library" FORCE)
+    set(EXPAT_BUILD_EXAMPLES OFF CACHE BOOL "Build the examples for expat library" FORCE)
+    set(EXPAT_BUILD_TESTS OFF CACHE BOOL "Build the tests for expat library" FORCE)
+    set(EXPAT_BUILD_DOCS OFF CACHE BOOL "Build man page for xmlwf" FORCE)
+    set(EXPAT_BUILD_PKGCONFIG OFF CACHE BOOL "Build pkg-config file" FORCE)
+    set(EXPAT_ENABLE_INSTALL OFF CACHE BOOL "Install expat files in cmake install target" FORCE)
+    set(EXPAT_DTD OFF CACHE BOOL "Define to make parameter entity parsing functionality available" FORCE)
+    set(EXPAT_GE OFF CACHE BOOL "Define to make general entity parsing functionality available" FORCE)
+    set(EXPAT_NS OFF CACHE BOOL "Define to make XML Namespaces functionality available" FORCE)
+    add_subdirectory("${src}" "${CMAKE_BINARY_DIR}/_deps/expat" EXCLUDE_FROM_ALL)
+  endfunction()
+  fw_add_vendored_expat("${_fw_tp}/expat/expat")
+  if(NOT TARGET expat)
+    message(FATAL_ERROR "Expat's CMake did not define the target expat (changed Expat version?)")
+  endif()
+  add_library(fw_expat INTERFACE)
+  target_link_libraries(fw_expat INTERFACE expat)
+  target_compile_definitions(fw_expat INTERFACE XML_STATIC)
+  add_library(fw::expat ALIAS fw_expat)
 else()
   if(EMSCRIPTEN)
     message(FATAL_ERROR "FW_VENDORED=OFF is for native builds only; WASM builds need the vendored sources "
@@ -113,5 +138,7 @@ else()
   pkg_check_modules(CJSON REQUIRED IMPORTED_TARGET libcjson)
   target_link_libraries(fw_pcre2 INTERFACE PkgConfig::PCRE2)
   add_library(fw::cjson ALIAS PkgConfig::CJSON)
-  message(STATUS "forewarn: system PCRE2 ${PCRE2_VERSION}, cJSON ${CJSON_VERSION} (pkg-config)")
+  pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+  add_library(fw::expat ALIAS PkgConfig::EXPAT)
+  message(STATUS "forewarn: system PCRE2 ${PCRE2_VERSION}, cJSON ${CJSON_VERSION}, Expat ${EXPAT_VERSION} (pkg-config)")
 endif()

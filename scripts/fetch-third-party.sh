@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetch and unpack the pinned third-party C sources (PCRE2, cJSON) into third_party/.
+# Fetch and unpack the pinned third-party C sources (PCRE2, cJSON, Expat) into third_party/.
 #
 # Usage: scripts/fetch-third-party.sh [--force]
 #   --force   ignore the stamp file and fetch/unpack again
@@ -10,6 +10,7 @@
 # against the SHA-256 pinned below. Results, used by cmake/third_party.cmake (FW_VENDORED=ON):
 #   third_party/pcre2/   (PCRE2 sources, own CMakeLists.txt)
 #   third_party/cjson/   (cJSON.c, cJSON.h)
+#   third_party/expat/   (Expat sources; expat/lib/ is what is built)
 #   third_party/.fetch-stamp
 # third_party/ is git-ignored; never commit it. A second run with the same pins does nothing.
 #
@@ -29,10 +30,11 @@ set -euo pipefail
 PINS=(
   "pcre2 10.46 pcre2_10.46.orig.tar.gz 8d28d7f2c3b970c3a4bf3776bcbb5adfc923183ce74bc8df1ebaad8c1985bd07 10.46-1~deb13u2 4eac7bfc4d11259da7d299f90b6c74b359d7cbb3be2f017e039b02524f30d2e6"
   "cjson 1.7.18 cjson_1.7.18.orig.tar.gz 3aa806844a03442c00769b83e99970be70fbef03735ff898f4811dd03b9f5ee5 1.7.18-3.1+deb13u1 57b560dc195f857987986588ba2eb05f5f30d409c8dc715decfb582d5e56ecbf"
+  "expat 2.7.1 expat_2.7.1.orig.tar.gz 85372797ff0673a8fc4a6be16466bb5a0ca28c0dcf3c6f7ac1686b4a3ba2aabb 2.7.1-2 0f6068677eae5a40d223f47cc798210c8227022516d90569f657a793e5b2956f"
 )
 SUITE=trixie
 # A file each unpacked tree must contain.
-declare -A MARKER=([pcre2]=CMakeLists.txt [cjson]=cJSON.c)
+declare -A MARKER=([pcre2]=CMakeLists.txt [cjson]=cJSON.c [expat]=expat/lib/xmlparse.c)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TP="$ROOT/third_party"

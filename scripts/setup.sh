@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
-APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libcurl4-openssl-dev
+APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libexpat1-dev libcurl4-openssl-dev
               dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev emscripten
               chromium)
 missing=()
