@@ -350,7 +350,14 @@ fw_status fw_ir_parse(const char *json, size_t len, fw_ir **out, fw_error *err) 
     return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   memset(ir, 0, sizeof *ir);
-  fw_status st = parse_ir(doc, ir, err);
+  fw_status st = FW_OK;
+  if (fw__ir_is_openapi(doc)) {
+    cJSON *derived = NULL;
+    st = fw__ir_from_openapi(doc, &derived, &ir->warnings, err);
+    cJSON_Delete(doc);
+    doc = derived;
+  }
+  if (st == FW_OK) st = parse_ir(doc, ir, err);
   cJSON_Delete(doc);
   if (st != FW_OK) {
     fw_ir_free(ir);

@@ -5,6 +5,8 @@
 #include "internal.h"
 #include "strmap.h"
 
+#include <cjson/cJSON.h>
+
 typedef struct fw_ir_field {
   char *name;
   char *type;     /* canonical (ir_types.c), or as written when unknown */
@@ -52,6 +54,11 @@ typedef struct fw_ir_type {
 fw_ir_type fw__ir_type(const char *raw);
 /* The canonical type of a JSON Schema "format" (date-time, uuid, email, uri, int64, ...), or NULL. */
 const char *fw__ir_type_for_format(const char *format);
+
+/* An OpenAPI 3.x (or Swagger 2.0) document, told by its "openapi" (or "swagger") key, and the
+ * ApplicationIR (JSON) derived from it (openapi.c); what was derived with a doubt goes to warnings. */
+bool fw__ir_is_openapi(const cJSON *doc);
+fw_status fw__ir_from_openapi(const cJSON *doc, cJSON **out, fw_buf *warnings, fw_error *err);
 
 const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name);
 const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name);
