@@ -42,6 +42,13 @@ int parse_options(int argc, char **argv, const char *cmd, const cli_option *opts
     const char *value = argv[++i];
     if (o->kind == OPT_STRING) {
       *(const char **)o->slot = value;
+    } else if (o->kind == OPT_LIST) {
+      cli_list *l = o->slot;
+      if (l->n == CLI_LIST_MAX) {
+        fprintf(stderr, "forewarn %s: %s given more than %d times\n", cmd, arg, CLI_LIST_MAX);
+        return EXIT_USAGE;
+      }
+      l->items[l->n++] = value;
     } else {
       char *end;
       long long v = strtoll(value, &end, 10);

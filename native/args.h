@@ -5,13 +5,26 @@
 
 #include "cli.h"
 
-typedef enum { OPT_STRING, OPT_NUMBER, OPT_FLAG } opt_kind;
+typedef enum { OPT_STRING, OPT_NUMBER, OPT_FLAG, OPT_LIST } opt_kind;
+
+/* The values of an option that may be given several times (--junit A.xml --junit B.xml). */
+#define CLI_LIST_MAX 256
+typedef struct cli_list {
+  const char *items[CLI_LIST_MAX];
+  size_t n;
+} cli_list;
 
 typedef struct cli_option {
   const char *name; /* "--store" */
   opt_kind kind;
-  void *slot;       /* const char **, long long * or bool * */
+  void *slot;       /* const char **, long long *, bool * or cli_list * */
 } cli_option;
+
+/* The smoke run `ingest` takes, as SmokeTestResult JSON (malloc'd): --smoke FILE (JSON, or a JUnit
+ * report told by its first '<') or the --junit reports as one run (run_id and ir for those).
+ * Returns an exit code, the message printed. */
+int cli_read_smoke(const char *smoke_path, const cli_list *junit, const char *run_id, const fw_ir *ir, char **out,
+                   size_t *len);
 
 /* Returns EXIT_OK, EXIT_USAGE, or -1 when --help was printed. */
 int parse_options(int argc, char **argv, const char *cmd, const cli_option *opts, size_t nopts,

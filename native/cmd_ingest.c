@@ -11,14 +11,23 @@
 #include <string.h>
 
 static void ingest_usage(FILE *out) {
-  fputs("usage: forewarn ingest --smoke SMOKE.json --ir IR.json [--manifest MANIFEST.json]\n"
-        "                       [--store PATH] [--rules FILE] [--redact FILE] [--json]\n"
+  fputs("usage: forewarn ingest (--smoke SMOKE.json | --junit REPORT.xml...) --ir SPEC\n"
+        "                       [--run-id ID] [--manifest MANIFEST.json] [--store PATH]\n"
+        "                       [--rules FILE] [--redact FILE] [--json]\n"
         "\n"
         "Classify one smoke run's violations (matched with their stack traces) into anti-patterns\n"
         "and store them: new ones with occurrence_count 1, known ones counted again. With the\n"
         "manifest of the prompts that produced this run, injected patterns that did not recur are\n"
         "counted as prevented. Ingesting the same run_id again changes nothing.\n"
         "\n"
+        "  --smoke FILE   a SmokeTestResult (JSON), or a JUnit XML report (told by its first '<')\n"
+        "  --junit FILE   a JUnit XML report (pytest --junitxml, jest-junit, Surefire, Gradle);\n"
+        "                 give it once per file (Surefire writes one per class): one run. Each\n"
+        "                 failed or errored testcase is a violation; passed and skipped ones are\n"
+        "                 counted (\"tests\" in --json)\n"
+        "  --ir SPEC      the ApplicationIR, or the app's OpenAPI 3.x document\n"
+        "  --run-id ID    the run's id for a JUnit report (default: its suite's name and\n"
+        "                 timestamp, else a hash of the reports)\n"
         "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json), or\n"
         "                 neo4j+http://HOST:PORT, neo4j+https://..., neo4j (NEO4J_URI): a Neo4j\n"
         "                 store (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from\n"
@@ -27,7 +36,8 @@ static void ingest_usage(FILE *out) {
         "  --json             print the FeedbackProcessingResult as JSON\n"
         "\n"
         "Example:\n"
-        "  forewarn ingest --smoke examples/shop/runs/run-1.json --ir examples/shop/ir.json\n",
+        "  forewarn ingest --smoke examples/shop/runs/run-1.json --ir examples/shop/ir.json\n"
+        "  forewarn ingest --junit report.xml --ir openapi.json --run-id ci-1234\n",
         out);
 }
 
@@ -55,16 +65,19 @@ static void print_summary_to(const char *result, const char *path, bool json) {
 
 int cmd_ingest(int argc, char **argv) {
   const char *smoke_path = NULL, *ir_path = NULL, *manifest_path = NULL, *store_opt = NULL,
-             *rules_path = NULL, *redact_path = NULL;
+             *rules_path = NULL, *redact_path = NULL, *run_id = NULL;
+  static cli_list junit; /* static: CLI_LIST_MAX pointers stay off the stack */
+  junit.n = 0;
   bool json = false;
   const cli_option opts[] = {{"--smoke", OPT_STRING, &smoke_path}, {"--ir", OPT_STRING, &ir_path},
+                             {"--junit", OPT_LIST, &junit}, {"--run-id", OPT_STRING, &run_id},
                              {"--manifest", OPT_STRING, &manifest_path}, {"--store", OPT_STRING, &store_opt},
                              {"--rules", OPT_STRING, &rules_path}, {"--redact", OPT_STRING, &redact_path},
                              {"--json", OPT_FLAG, &json}};
   int rc = parse_options(argc, argv, "ingest", opts, sizeof opts / sizeof *opts, ingest_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
-  if (!smoke_path || !ir_path) {
-    fprintf(stderr, "forewarn ingest: --smoke and --ir are required\n");
+  if ((!smoke_path && !junit.n) || (smoke_path && junit.n) || !ir_path) {
+    fprintf(stderr, "forewarn ingest: --ir and one of --smoke or --junit are required\n");
     ingest_usage(stderr);
     return EXIT_USAGE;
   }
@@ -76,7 +89,7 @@ int cmd_ingest(int argc, char **argv) {
   fw_error err;
   if ((rc = cli_load_rules(rules_path, redact_path, &rules)) != EXIT_OK) goto done;
   if ((rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
-  if ((rc = cli_read_file(smoke_path, 256u << 20, &smoke, &smoke_len)) != EXIT_OK) goto done;
+  if ((rc = cli_read_smoke(smoke_path, &junit, run_id, ir, &smoke, &smoke_len)) != EXIT_OK) goto done;
   if (manifest_path && (rc = cli_read_file(manifest_path, 64u << 20, &manifest, &manifest_len)) != EXIT_OK) goto done;
   if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
     cli_report("classifier", &err);

@@ -93,6 +93,7 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len) {
 int cli_exit_for(fw_status st) {
   switch (st) {
   case FW_ERR_JSON:
+  case FW_ERR_XML:
   case FW_ERR_SCHEMA:
   case FW_ERR_UTF8:
   case FW_ERR_TOO_LARGE:

@@ -15,7 +15,7 @@ export type WasmSource =
 
 /** Status names of the core (fw_status_name). */
 export type StatusCode =
-  | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit'
+  | 'nomem' | 'argument' | 'json' | 'schema' | 'utf8' | 'too_large' | 'empty' | 'rule_compile' | 'rule_limit' | 'xml'
   | 'neo4j' | 'budget';
 
 /** The bytes of a stream, at most `limit`: null (the stream cancelled) once more arrive. */

@@ -51,7 +51,8 @@ typedef enum fw_status {
   FW_ERR_RULE_COMPILE, /* a rule's regex does not compile; fw_error.rule_id names it */
   FW_ERR_RULE_LIMIT,   /* a rule hit the PCRE2 match/depth/heap limit; fw_error.rule_id names it */
   FW_ERR_NEO4J,        /* Neo4j refused a request (auth, database, Cypher); fw_error.server_code */
-  FW_ERR_BUDGET        /* one text took longer than its deadline (fw_classify_options.deadline_ms) */
+  FW_ERR_BUDGET,       /* one text took longer than its deadline (fw_classify_options.deadline_ms) */
+  FW_ERR_XML           /* a document is not well-formed XML, or declares a DOCTYPE (refused) */
 } fw_status;
 
 /* Details of a failure. A plain struct so callers can keep one on the stack; message is always
@@ -136,6 +137,24 @@ FW_API void fw_ir_free(fw_ir *ir);
 /* Validate a SmokeTestResult document; on success *out_json (if out_json is not NULL) receives
  * its normalised form. Errors name the JSON path. */
 FW_API fw_status fw_smoke_validate(const char *json, size_t len, char **out_json, fw_error *err);
+
+/* ---- JUnit XML test reports ---------------------------------------------------------------- */
+
+/* Is this text a JUnit XML report rather than a SmokeTestResult (JSON)? True when its first
+ * character (after a BOM and white space) is '<'; fw_junit_to_smoke() then says whether it is. */
+FW_API bool fw_junit_detect(const char *text, size_t len);
+
+/* One or more JUnit XML reports (pytest --junitxml, jest-junit, Maven Surefire / Gradle, one file
+ * per class, go-junit-report) as one SmokeTestResult: a violation per failed or errored testcase,
+ * with "test", "outcome", "message", its text as "traceback" (message, body, system-out/err) and
+ * "endpoint" when its text or name tells it (rules in docs/formats.md; ir, which may be NULL,
+ * helps read names); "tests" counts total, passed, failed, errors, skipped. run_id: as given,
+ * else "<first suite's name>@<its timestamp>", else "@<hash of the reports>". Refused with
+ * FW_ERR_XML: not well-formed, or a DOCTYPE (no DTD or entity is ever read); FW_ERR_UTF8;
+ * FW_ERR_SCHEMA: the root is not <testsuites> / <testsuite>. Caller frees *smoke_json. */
+FW_API fw_status fw_junit_to_smoke(const char *const *docs, const size_t *lens, size_t ndocs,
+                                   const char *run_id, const fw_ir *ir, char **smoke_json,
+                                   fw_error *err);
 
 /* ---- Classification ---------------------------------------------------------------------- */
 

@@ -58,6 +58,7 @@ const char *fw_status_name(fw_status status) {
   case FW_ERR_RULE_LIMIT: return "rule_limit";
   case FW_ERR_NEO4J: return "neo4j";
   case FW_ERR_BUDGET: return "budget";
+  case FW_ERR_XML: return "xml";
   }
   return "unknown";
 }

@@ -164,7 +164,7 @@ static fw_status record(collector *col, fw_classifier *cl, const fw_classificati
     if (!add_endpoint(col, tid, cJSON_GetObjectItemCaseSensitive(rec, "endpoints"), endpoint))
       return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     char line[300];
-    snprintf(line, sizeof line, "%s: %.200s", endpoint, c->message);
+    snprintf(line, sizeof line, "%s: %.200s", endpoint ? endpoint : "(no endpoint)", c->message);
     cJSON_AddItemToArray(col->msgs, cJSON_CreateString(line));
     return FW_OK;
   }
@@ -255,18 +255,19 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   const cJSON *v;
   if (st == FW_OK) cJSON_ArrayForEach(v, violations) {
     const char *endpoint = str_of(v, "endpoint");
-    /* the next unused trace of the same endpoint: several failures per endpoint keep order;
-     * a cursor per endpoint keeps this linear in the number of traces */
-    const char *trace = NULL;
-    size_t from = fw_strmap_get(&cursor, endpoint);
-    for (size_t t = from == (size_t)-1 ? 0 : from; t < ntrace && !trace; t++) {
+    /* its own traceback (a test report's case), else the next unused trace of the same
+     * endpoint: several failures per endpoint keep order; a cursor per endpoint keeps this
+     * linear in the number of traces */
+    const char *trace = str_of(v, "traceback");
+    size_t from = endpoint ? fw_strmap_get(&cursor, endpoint) : (size_t)-1;
+    for (size_t t = from == (size_t)-1 ? 0 : from; endpoint && t < ntrace && !trace; t++) {
       if (!used[t] && strcmp(str_of(trace_items[t], "endpoint"), endpoint) == 0) {
         used[t] = true;
         trace = str_of(trace_items[t], "traceback");
         if (!fw_strmap_put(&cursor, endpoint, t + 1)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
       }
     }
-    if (!trace && !fw_strmap_put(&cursor, endpoint, ntrace)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    if (!trace && endpoint && !fw_strmap_put(&cursor, endpoint, ntrace)) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
     if (st != FW_OK) break;
     fw_classify_options opts = {0};
     opts.ir = ir;
@@ -301,7 +302,7 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
     }
     if (cst != FW_OK) { /* an empty or unusable violation is still counted as unclassifiable */
       char line[300];
-      snprintf(line, sizeof line, "%s: %s", endpoint, cerr.message);
+      snprintf(line, sizeof line, "%s: %s", endpoint ? endpoint : "(no endpoint)", cerr.message);
       cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
       nrecorded++;
       continue;
@@ -348,6 +349,8 @@ fw_status fw_collect(fw_classifier *cl, const char *smoke_json, size_t smoke_len
   fw__json_add(cs, "unclassified", unc);
   fw__json_add(cs, "injections", injections);
   fw__json_add(cs, "unclassifiable_errors", msgs);
+  const cJSON *tests = smoke ? cJSON_GetObjectItemCaseSensitive(smoke, "tests") : NULL;
+  if (tests) fw__json_add(cs, "tests", cJSON_Duplicate(tests, true)); /* a report's counts, kept with the run */
   if (st == FW_OK) {
     *changeset_json = cJSON_PrintUnformatted(cs);
     if (!*changeset_json) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");

@@ -1,9 +1,12 @@
 /*
  * smoke.c - validates a SmokeTestResult: run_id, violations (endpoint "METHOD /path",
- * status_code, expected_status, error_type, message) and stack_traces (endpoint, traceback).
+ * status_code, expected_status, error_type, message; from a test report also test, outcome and
+ * its own traceback, and no endpoint when none could be told), stack_traces (endpoint,
+ * traceback) and the run's test counts.
  */
 #include "internal.h"
 #include "json_in.h"
+#include "json_out.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -55,8 +58,11 @@ static fw_status check_list(const cJSON *doc, const char *key, bool violations, 
   cJSON_ArrayForEach(item, arr) {
     snprintf(path, sizeof path, "$.%s[%zu]", key, i++);
     if (!cJSON_IsObject(item)) return fw__fail_path(err, FW_ERR_SCHEMA, path, "expected an object");
-    if ((st = check_string(item, "endpoint", path, true, err)) != FW_OK) return st;
+    if ((st = check_string(item, "endpoint", path, !violations, err)) != FW_OK) return st;
     if (violations) {
+      if ((st = check_string(item, "traceback", path, false, err)) != FW_OK) return st;
+      if ((st = check_string(item, "test", path, false, err)) != FW_OK) return st;
+      if ((st = check_string(item, "outcome", path, false, err)) != FW_OK) return st;
       if ((st = check_status(item, "status_code", path, err)) != FW_OK) return st;
       if ((st = check_status(item, "expected_status", path, err)) != FW_OK) return st;
       if ((st = check_string(item, "error_type", path, false, err)) != FW_OK) return st;
@@ -75,6 +81,18 @@ fw_status fw__smoke_check(const cJSON *doc, fw_error *err) {
     st = fw__fail_path(err, FW_ERR_SCHEMA, "$.violations", "required array is missing");
   if (st == FW_OK) st = check_list(doc, "violations", true, err);
   if (st == FW_OK) st = check_list(doc, "stack_traces", false, err);
+  const cJSON *tests = cJSON_GetObjectItemCaseSensitive(doc, "tests");
+  if (st == FW_OK && tests) {
+    static const char *const counts[] = {"total", "passed", "failed", "errors", "skipped"};
+    if (!cJSON_IsObject(tests)) return fw__fail_path(err, FW_ERR_SCHEMA, "$.tests", "expected an object of counts");
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+      if (!fw__json_is_count_or_absent(tests, counts[i])) {
+        char p[64];
+        snprintf(p, sizeof p, "$.tests.%s", counts[i]);
+        return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a whole number >= 0");
+      }
+    }
+  }
   return st;
 }
 

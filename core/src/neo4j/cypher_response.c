@@ -169,6 +169,8 @@ fw_status fw_cypher_apply_result(const char *changeset, size_t len, const char *
   fw__json_int(r, "repeated_errors", int_of(row, "repeated"));
   fw__json_int(r, "prevented", int_of(row, "prevented"));
   fw__json_int(r, "not_prevented", int_of(row, "not_prevented"));
+  const cJSON *tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
+  if (tests) fw__json_add(r, "tests", cJSON_Duplicate(tests, true)); /* as fw_store_apply() */
   cJSON *msgs = cJSON_CreateArray();
   const cJSON *m;
   if (applied) cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(cs, "unclassifiable_errors")) {

@@ -187,6 +187,8 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
   fw__json_int(result, "repeated_errors", repeated);
   fw__json_int(result, "prevented", prevented);
   fw__json_int(result, "not_prevented", not_prevented);
+  const cJSON *tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
+  if (tests) fw__json_add(result, "tests", cJSON_Duplicate(tests, true)); /* a JUnit run's counts */
   cJSON *msgs = cJSON_CreateArray();
   const cJSON *m;
   cJSON *list = cJSON_GetObjectItemCaseSensitive(cs, "unclassifiable_errors");
