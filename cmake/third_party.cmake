@@ -117,6 +117,17 @@ if(FW_VENDORED)
     set(EXPAT_DTD OFF CACHE BOOL "Define to make parameter entity parsing functionality available" FORCE)
     set(EXPAT_GE OFF CACHE BOOL "Define to make general entity parsing functionality available" FORCE)
     set(EXPAT_NS OFF CACHE BOOL "Define to make XML Namespaces functionality available" FORCE)
+    if(EMSCRIPTEN)
+      # The module has no file system and no getrandom: no /dev/urandom reader (it would link
+      # WASI file calls), and the hash salt comes from Expat's clock-and-address fallback, which
+      # only guards against hash flooding (inputs are bounded anyway) and never changes a result.
+      # One tokenizer copy instead of several: the module's size budget.
+      set(EXPAT_DEV_URANDOM OFF CACHE BOOL "Define to include code reading entropy from `/dev/urandom'." FORCE)
+      set(EXPAT_WITH_GETRANDOM OFF CACHE STRING "Make use of getrandom function (ON|OFF|AUTO) [default=AUTO]" FORCE)
+      set(EXPAT_WITH_SYS_GETRANDOM OFF CACHE STRING "Make use of syscall SYS_getrandom (ON|OFF|AUTO) [default=AUTO]" FORCE)
+      set(EXPAT_MIN_SIZE ON CACHE BOOL "Get a smaller (but slower) parser" FORCE)
+      add_compile_definitions(XML_POOR_ENTROPY)
+    endif()
     add_subdirectory("${src}" "${CMAKE_BINARY_DIR}/_deps/expat" EXCLUDE_FROM_ALL)
   endfunction()
   fw_add_vendored_expat("${_fw_tp}/expat/expat")

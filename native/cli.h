@@ -58,5 +58,6 @@ int cmd_migrate(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 int cmd_ir(int argc, char **argv);
+int cmd_junit(int argc, char **argv);
 
 #endif

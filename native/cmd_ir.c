@@ -1,5 +1,6 @@
 /*
- * cmd_ir.c - `forewarn ir FILE`: the ApplicationIR forewarn reads from a spec, normalised (field
+ * cmd_ir.c - `forewarn ir FILE`: the ApplicationIR forewarn reads from a spec (or derives from an
+ * OpenAPI document), normalised (field
  * types canonical, as written in type_raw; tables derived), so a user can inspect, save and edit
  * it. Warnings (an unknown type kept as written) go to stderr.
  */
@@ -10,7 +11,9 @@
 static void ir_usage(FILE *out) {
   fputs("usage: forewarn ir FILE|-\n"
         "\n"
-        "Print the ApplicationIR forewarn derives from FILE, as JSON: field types as written\n"
+        "Print the ApplicationIR forewarn derives from FILE (an ApplicationIR, or the app's OpenAPI\n"
+        "3.0 / 3.1 or Swagger 2.0 document: entities from its schemas, endpoints from its paths;\n"
+        "docs/formats.md), as JSON: field types as written\n"
         "(Optional[str], VARCHAR(120), String?, {\"type\": \"string\", \"format\": \"date-time\"}) mapped\n"
         "onto the canonical types of docs/formats.md (the spelling kept in type_raw), nullable\n"
         "and max_length filled from them, tables derived. An unknown type is kept and reported.\n",

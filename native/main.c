@@ -20,7 +20,8 @@ static void usage(FILE *out) {
         "  migrate    apply the Neo4j store's schema (idempotent)\n"
         "  store      export / import a whole store as JSON lines (file store <-> Neo4j)\n"
         "  redact     print a text with its secrets replaced (what every stored text goes through)\n"
-        "  ir         print the ApplicationIR read from a spec (field types normalised)\n"
+        "  ir         print the ApplicationIR read from a spec or derived from an OpenAPI document\n"
+        "  junit      print the smoke run read from JUnit XML reports (what ingest --junit takes)\n"
         "  version    print the version\n"
         "\n"
         "Run 'forewarn <command> --help' for a command's options.\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "store") == 0) return cmd_store(argc - 1, argv + 1);
   if (strcmp(cmd, "redact") == 0) return cmd_redact(argc - 1, argv + 1);
   if (strcmp(cmd, "ir") == 0) return cmd_ir(argc - 1, argv + 1);
+  if (strcmp(cmd, "junit") == 0) return cmd_junit(argc - 1, argv + 1);
   fprintf(stderr, "forewarn: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return EXIT_USAGE;

@@ -181,7 +181,15 @@ export interface CollectOptions {
   /** Redaction patterns of the user (instead of `rules`). */
   redact?: RedactOption | null;
   now?: Now;
+  /** The run's id when the smoke result is a JUnit report (default: its suite and timestamp). */
+  runId?: string;
 }
+
+/**
+ * A smoke run: a SmokeTestResult document, or JUnit XML (a string or bytes starting with '<'),
+ * or an array of JUnit reports making one run (Surefire writes one per class).
+ */
+export type SmokeInput = JsonDocument | Array<string | Uint8Array>;
 
 /** What applying one run's change set did (docs/formats.md, "Change set"). */
 export interface FeedbackProcessingResult {
@@ -302,7 +310,7 @@ export interface Neo4jStore {
    */
   apply(changeset: JsonDocument): Promise<FeedbackProcessingResult>;
   /** Collect one smoke run (and the manifest of its prompts, or null) into Neo4j (as apply()). */
-  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+  collect(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     options?: CollectOptions): Promise<FeedbackProcessingResult>;
   stats(): Promise<StoreStats>;
   patterns(options?: { unclassified?: boolean }): Promise<Array<Record<string, unknown>>>;
@@ -324,9 +332,9 @@ export interface RawApi {
   classify(text: string | Uint8Array, options?: ClassifyOptions): string;
   classifyRecord(line: string | Uint8Array, options?: ClassifyOptions): string;
   enhance(prompt: string, target: EnhanceTarget, store: MemoryStore, options?: EnhanceOptions): string;
-  changeset(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+  changeset(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     options?: CollectOptions): string;
-  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+  collect(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     store: MemoryStore, options?: CollectOptions): string;
   apply(store: MemoryStore, changeset: JsonDocument): string;
   stats(store: MemoryStore): string;
@@ -343,6 +351,7 @@ export class Forewarn {
 
   readonly version: string;
   readonly Rules: new (...packs: JsonDocument[]) => Rules;
+  /** An ApplicationIR, or an OpenAPI 3.x / Swagger 2.0 document read as one. */
   readonly IR: new (doc: JsonDocument) => IR;
   readonly MemoryStore: new (doc?: JsonDocument | null) => MemoryStore;
   readonly Neo4jStore: new (options: Neo4jStoreOptions) => Neo4jStore;
@@ -355,11 +364,14 @@ export class Forewarn {
   /** The base prompt followed by "AVOID THESE KNOWN ISSUES:" with the store's relevant patterns. */
   enhance(prompt: string, target: EnhanceTarget, store: MemoryStore, options?: EnhanceOptions): EnhanceResult;
   /** The change set of one smoke run (and the manifest of its prompts, or null). */
-  changeset(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+  changeset(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     options?: CollectOptions): Record<string, unknown>;
   /** Collect one smoke run into the store. */
-  collect(smokeResult: JsonDocument, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
+  collect(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     store: MemoryStore, options?: CollectOptions): FeedbackProcessingResult;
+  /** One or more JUnit XML reports as the SmokeTestResult the collector takes (docs/formats.md). */
+  junitToSmoke(reports: string | Uint8Array | Array<string | Uint8Array>,
+    options?: { ir?: IR | JsonDocument | null; runId?: string }): Record<string, unknown>;
   /** The message template of a text. */
   normalize(message: string | Uint8Array): string;
   /** Validate a SmokeTestResult; returns its normalised form. */

@@ -102,6 +102,36 @@ const isBytes = (v) => typedArrayName.call(v) === 'Uint8Array';
 
 const asText = (doc) => (typeof doc === 'string' || isBytes(doc) ? doc : JSON.stringify(doc));
 
+// A JUnit XML report rather than a SmokeTestResult: its first character after a BOM and white
+// space is '<' (as fw_junit_detect() decides; no JSON document starts with one).
+function isJUnit(doc) {
+  if (typeof doc === 'string') return /^\uFEFF?[ \t\r\n]*</.test(doc);
+  if (!isBytes(doc)) return false;
+  const n = typedArrayLength.call(doc);
+  let i = n >= 3 && doc[0] === 0xef && doc[1] === 0xbb && doc[2] === 0xbf ? 3 : 0;
+  while (i < n && (doc[i] === 0x20 || doc[i] === 0x09 || doc[i] === 0x0d || doc[i] === 0x0a)) i++;
+  return i < n && doc[i] === 0x3c;
+}
+
+// Several reports (Surefire writes one per class) as one text for the core: NUL-separated, which
+// no XML document can hold.
+function joinReports(reports) {
+  const parts = reports.map((r, i) => {
+    if (typeof r === 'string') return encoder.encode(r);
+    if (isBytes(r)) return r;
+    throw new TypeError(`JUnit report ${i}: expected a string or a Uint8Array, got ${typeof r}`);
+  });
+  const total = parts.reduce((n, p) => n + typedArrayLength.call(p) + 1, 0) - 1;
+  const out = new Uint8Array(Math.max(total, 0));
+  let at = 0;
+  for (const p of parts) {
+    if (at) out[at++] = 0;
+    out.set(p, at);
+    at += typedArrayLength.call(p);
+  }
+  return out;
+}
+
 // A number for the core: an integer in [min, max], or `fallback` when absent (undefined or null).
 // WASM takes numbers through ToInt32, so anything else would wrap silently (2^32 + 10 arrives as
 // 10, -1 as 4 GiB for a size_t, NaN as 0); the core's int and size_t both hold 2^31 - 1.
@@ -934,13 +964,40 @@ export class Forewarn {
     });
   }
 
-  #changeset(smoke, ir, manifest, { rules, redact, now } = {}) {
+  #changeset(smoke, ir, manifest, { rules, redact, now, runId } = {}) {
+    if (runId !== undefined && runId !== null && (typeof runId !== 'string' || !runId))
+      throw new TypeError('runId: expected a non-empty string');
     return this.#call(() => {
       const { classifier } = this.#rules(rules, redact);
-      return this.#withIR(ir, (irPtr) =>
-        this.#withStrings([asText(smoke), manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
-          this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err))));
+      return this.#withIR(ir, (irPtr) => {
+        const text = this.#smokeText(smoke, irPtr, runId);
+        return this.#withStrings([text, manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
+          this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err)));
+      });
     });
+  }
+
+  // A smoke run as SmokeTestResult text: a document as it is, or JUnit XML (one report, or an
+  // array of them making one run) converted by the core.
+  #smokeText(smoke, irPtr, runId) {
+    const reports = Array.isArray(smoke) ? joinReports(smoke) : isJUnit(smoke) ? smoke : null;
+    if (reports === null) {
+      if (runId != null) throw new TypeError('runId is for JUnit reports: a SmokeTestResult names its own run_id');
+      return asText(smoke);
+    }
+    return this.#withStrings([reports, runId ?? null], ([r, id]) =>
+      this.#takeString(this.#x.fw_wasm_junit_to_smoke(r.ptr, r.len, id.ptr, irPtr, this.#err)));
+  }
+
+  /**
+   * One or more JUnit XML reports (string or UTF-8 bytes, or an array of them: one run) as the
+   * SmokeTestResult the collector takes. Options: ir (reads endpoints from test names), runId.
+   */
+  junitToSmoke(reports, { ir, runId } = {}) {
+    if (runId !== undefined && runId !== null && (typeof runId !== 'string' || !runId))
+      throw new TypeError('runId: expected a non-empty string');
+    return JSON.parse(this.#call(() => this.#withIR(ir, (irPtr) =>
+      this.#smokeText(Array.isArray(reports) ? reports : [reports], irPtr, runId))));
   }
 
   // ---- The API ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "forewarn_wasm.h"
 
 #include <malloc.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +140,37 @@ char *fw_wasm_smoke_validate(const char *json, size_t len, fw_error *e) {
   reset(e);
   char *out = NULL;
   return result(fw_smoke_validate(json, len, &out, e), out, e);
+}
+
+/* One or more JUnit reports, separated by NUL bytes (XML cannot hold one), as a SmokeTestResult. */
+char *fw_wasm_junit_to_smoke(const char *docs, size_t len, const char *run_id, const fw_ir *ir, fw_error *e) {
+  reset(e);
+  enum { MAX_REPORTS = 256 };
+  const char *starts[MAX_REPORTS];
+  size_t lens[MAX_REPORTS], n = 0, at = 0;
+  while (at <= len) {
+    const char *nul = memchr(docs + at, '\0', len - at);
+    size_t end = nul ? (size_t)(nul - docs) : len;
+    if (n == MAX_REPORTS) {
+      e->code = FW_ERR_ARG;
+      snprintf(e->message, sizeof e->message, "more than %d JUnit reports in one run", MAX_REPORTS);
+      return NULL;
+    }
+    starts[n] = docs + at;
+    lens[n++] = end - at;
+    at = end + 1;
+  }
+  char *out = NULL;
+  return result(fw_junit_to_smoke(starts, lens, n, run_id, ir, &out, e), out, e);
+}
+
+int fw_wasm_junit_detect(const char *text, size_t len) { return fw_junit_detect(text, len); }
+
+/* The module has no environment: Expat's debug switches (EXPAT_ENTROPY_DEBUG, ...) read with
+ * getenv() stay off, and no WASI environment call is linked. */
+char *getenv(const char *name) {
+  (void)name;
+  return NULL;
 }
 
 char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len,

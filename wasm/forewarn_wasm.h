@@ -46,6 +46,8 @@ FW_API char *fw_wasm_normalize(const char *text, size_t len, fw_error *e);
 /* fw_json_check(): 0, or the status with the message in e. */
 FW_API int fw_wasm_json_check(const char *json, size_t len, fw_error *e);
 FW_API char *fw_wasm_smoke_validate(const char *json, size_t len, fw_error *e);
+FW_API char *fw_wasm_junit_to_smoke(const char *docs, size_t len, const char *run_id, const fw_ir *ir, fw_error *e);
+FW_API int fw_wasm_junit_detect(const char *text, size_t len);
 FW_API char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len, const fw_ir *ir,
                              const char *manifest, size_t manifest_len, const char *now,
                              fw_error *e);

@@ -52,7 +52,10 @@ static const fw_ir_entity *entity_by_table(const fw_ir *ir, const char *table) {
     squash(ir->entities[i].name, have, sizeof have);
     if (strcmp(want, have) == 0) return &ir->entities[i];
   }
-  return NULL;
+  /* Django's default table is <app_label>_<model>: "shop_orderitem" is OrderItem when no entity
+   * is called ShopOrderitem */
+  const char *us = strchr(bare, '_');
+  return us && us[1] ? entity_by_table(ir, us + 1) : NULL;
 }
 
 /* The only entity with a field of that name, when the text names a column but no table. */

@@ -19,13 +19,14 @@ typedef struct fw_openapi_entity {
   fw_strmap by_field;      /* field name -> index in aux (keys: the fields' own name strings) */
   struct field_aux {
     cJSON *field;
-    bool explicit_nullable, required, fk_done;
+    bool explicit_nullable, required, has_default;
     const char *ref_schema; /* the field came from a property whose schema is another entity */
   } *aux;
   size_t naux, capaux;
   bool has_required_variant; /* some variant other than an update one describes the entity */
   bool table_set;
   bool in_ir; /* json has been moved into the IR, which owns it from then on */
+  const char *schema; /* the first schema that gives it (a name for foreign keys to point at) */
 } fw_openapi_entity;
 
 static const cJSON *member(const cJSON *obj, const char *key) {
@@ -33,6 +34,9 @@ static const cJSON *member(const cJSON *obj, const char *key) {
 }
 
 static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+static void squash(const char *s, size_t n, char *out, size_t cap);
+static const char *names_entity(const fw_openapi *o, const char *name);
 
 /* ---- Variant names ------------------------------------------------------------------------ */
 
@@ -48,10 +52,17 @@ static const struct affix suffixes[] = {
     {"Output", RANK_READ},    {"View", RANK_READ},     {"Create", RANK_CREATE},  {"In", RANK_CREATE},
     {"Request", RANK_CREATE}, {"Input", RANK_CREATE},  {"Payload", RANK_CREATE}, {"Body", RANK_CREATE},
     {"New", RANK_CREATE},     {"Update", RANK_UPDATE}, {"Patch", RANK_UPDATE},   {"Partial", RANK_UPDATE},
+    {"List", RANK_READ},      {"Summary", RANK_READ},
 };
+/* Verbs, and the views an API gives of one model: a role's (AdminBookDTO), a level of detail
+ * (BasicUser), Spring HATEOAS's EntityModel<Book>. */
 static const struct affix prefixes[] = {
-    {"Create", RANK_CREATE}, {"New", RANK_CREATE},     {"Add", RANK_CREATE},
-    {"Update", RANK_UPDATE}, {"Patched", RANK_UPDATE}, {"Partial", RANK_UPDATE}, {"Edit", RANK_UPDATE},
+    {"Create", RANK_CREATE},    {"New", RANK_CREATE},      {"Add", RANK_CREATE},    {"Update", RANK_UPDATE},
+    {"Patched", RANK_UPDATE},   {"Partial", RANK_UPDATE},  {"Edit", RANK_UPDATE},   {"EntityModel", RANK_READ},
+    {"CollectionModel", RANK_READ}, {"PagedModel", RANK_READ}, {"Admin", RANK_READ}, {"Public", RANK_READ},
+    {"Private", RANK_READ},     {"Internal", RANK_READ},   {"Full", RANK_READ},     {"Simple", RANK_READ},
+    {"Basic", RANK_READ},       {"Brief", RANK_READ},      {"Nested", RANK_READ},   {"Extended", RANK_READ},
+    {"Detailed", RANK_READ},    {"Minimal", RANK_READ},    {"Compact", RANK_READ},
 };
 
 /* "PatchedBookRequest" -> "Book" (update), "CreateBookDto" -> "Book" (create), "BookRead" ->
@@ -144,7 +155,7 @@ static bool is_enum_schema(const cJSON *s) {
 /* What a property's schema says, through $ref, allOf/anyOf/oneOf and 3.1 type lists. */
 typedef struct prop_desc {
   const char *type, *format;
-  bool nullable, is_enum, has_max_length, has_min, has_max, decimal;
+  bool nullable, is_enum, has_max_length, has_min, has_max, decimal, has_default;
   double max_length, min, max;
   const char *entity_schema; /* the property is another entity ($ref to an object schema) */
   bool entity_list;          /* an array of another entity (a relation, not a column) */
@@ -198,6 +209,8 @@ static void describe_alternatives(const fw_openapi *o, const cJSON *alts, int de
 static void describe(const fw_openapi *o, const cJSON *s, int depth, prop_desc *d) {
   if (!cJSON_IsObject(s) || depth > FW_OPENAPI_MAX_DEPTH) return;
   if (cJSON_IsTrue(member(s, "nullable")) || cJSON_IsTrue(member(s, "x-nullable"))) d->nullable = true;
+  const cJSON *def = member(s, "default");
+  if (def && !cJSON_IsNull(def)) d->has_default = true; /* "stock": {"default": 0}: optional, not NULL */
   const char *ref_name = NULL;
   const cJSON *target = fw__openapi_ref(o, s, &ref_name);
   if (target) {
@@ -283,7 +296,13 @@ static void merge_property(void *ctx, const char *name, const cJSON *prop, bool 
   memset(&d, 0, sizeof d);
   describe(m->o, prop, 0, &d);
   if (d.entity_list) return; /* a one-to-many or many-to-many relation: no column here */
+  if (name[0] == '_') return;  /* HAL's _links and _embedded: the API's, not the model's */
   char fname[256];
+  /* DRF writes a relation as its key under the relation's name ("product": 3): the column is
+   * product_id, like a nested object's */
+  if (!d.entity_schema && d.type && (strcmp(d.type, "integer") == 0 || (strcmp(d.type, "string") == 0 && d.format && strcmp(d.format, "uuid") == 0)) &&
+      names_entity(m->o, name))
+    d.entity_schema = names_entity(m->o, name);
   if (d.entity_schema) {
     /* "author": {"$ref": Author} is the column author_id (authorId where the API is camelCase) */
     size_t n = strlen(name);
@@ -316,8 +335,22 @@ static void merge_property(void *ctx, const char *name, const cJSON *prop, bool 
     m->failed = true;
   if (!set_number(f, "min", d.has_min, d.min) || !set_number(f, "max", d.has_max, d.max)) m->failed = true;
   if (d.nullable) a->explicit_nullable = true;
+  if (d.has_default) a->has_default = true;
   if (required && m->rank != RANK_UPDATE) a->required = true;
   if (d.entity_schema && !a->ref_schema) a->ref_schema = d.entity_schema;
+}
+
+/* The schema of the entity a property is named after ("product" -> the schema of Product), or
+ * NULL: entities are known by then (created before any field is merged). */
+static const char *names_entity(const fw_openapi *o, const char *name) {
+  char want[256], have[256];
+  squash(name, strlen(name), want, sizeof want);
+  for (size_t i = 0; want[0] && i < o->nents; i++) {
+    const char *en = member(o->ents[i].json, "name")->valuestring;
+    squash(en, strlen(en), have, sizeof have);
+    if (strcmp(want, have) == 0) return o->ents[i].schema;
+  }
+  return NULL;
 }
 
 static bool is_entity_schema(const fw_openapi *o, const cJSON *s) {
@@ -402,7 +435,7 @@ static fw_status finish_fields(fw_openapi *o, fw_openapi_entity *e, fw_error *er
     const char *name = member(a->field, "name")->valuestring;
     bool pk = strcmp(name, "id") == 0;
     if (!member(a->field, "type") && !cJSON_AddStringToObject(a->field, "type", "json")) goto nomem;
-    bool nullable = a->explicit_nullable || (!pk && !a->required && e->has_required_variant);
+    bool nullable = a->explicit_nullable || (!pk && !a->required && !a->has_default && e->has_required_variant);
     if (!cJSON_AddBoolToObject(a->field, "nullable", nullable)) goto nomem;
     if (pk && !cJSON_AddBoolToObject(a->field, "primary_key", true)) goto nomem;
     const fw_openapi_entity *target = NULL;
@@ -445,6 +478,7 @@ fw_status fw__openapi_entities(fw_openapi *o, fw_error *err) {
     char base[256];
     ranks[i] = base_name(s->string, base, sizeof base);
     fw_openapi_entity *e = entity_for(o, base, err);
+    if (e && !e->schema) e->schema = s->string;
     if (!e) st = FW_ERR_NOMEM;
     else if (!fw_strmap_put(&o->ent_by_schema, s->string, (size_t)(e - o->ents))) st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }

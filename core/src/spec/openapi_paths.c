@@ -100,19 +100,41 @@ static fw_status add_endpoint(fw_openapi *o, cJSON *eps, const char *path, const
   return ok ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
 }
 
+/* The path the first server's URL adds ("/api" of "servers": [{"url": "/api"}] as drf-spectacular
+ * writes it, or of "https://host/api/v1"), without a trailing '/'; "" when none. */
+static void server_prefix(const cJSON *doc, char *out, size_t cap) {
+  out[0] = '\0';
+  const cJSON *servers = member(doc, "servers");
+  const cJSON *url = cJSON_IsArray(servers) ? member(servers->child, "url") : NULL;
+  if (!cJSON_IsString(url)) return;
+  const char *u = url->valuestring, *scheme = strstr(u, "://");
+  if (scheme) {
+    u = strchr(scheme + 3, '/');
+    if (!u) return;
+  }
+  if (u[0] != '/' || strchr(u, '{')) return; /* a relative "v1" or a templated URL: not a path */
+  size_t n = strcspn(u, "?#");
+  while (n > 0 && u[n - 1] == '/') n--;
+  snprintf(out, cap, "%.*s", (int)n, u);
+}
+
 fw_status fw__openapi_paths(fw_openapi *o, fw_error *err) {
   cJSON *eps = cJSON_AddArrayToObject(o->ir, "endpoints");
   if (!eps) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   const cJSON *paths = member(o->doc, "paths"), *item;
   if (paths && !cJSON_IsObject(paths)) return fw__fail_path(err, FW_ERR_SCHEMA, "$.paths", "expected an object of paths");
+  char prefix[256];
+  server_prefix(o->doc, prefix, sizeof prefix);
   cJSON_ArrayForEach(item, paths) {
     if (!cJSON_IsObject(item) || item->string[0] != '/') continue; /* "x-..." extensions */
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", prefix, item->string);
     const cJSON *op;
     cJSON_ArrayForEach(op, item) { /* in the document's order */
       bool is_method = false;
       for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) is_method |= strcmp(op->string, methods[m]) == 0;
       if (!is_method || !cJSON_IsObject(op)) continue; /* "parameters", "summary", "x-..." */
-      fw_status st = add_endpoint(o, eps, item->string, op->string, op, err);
+      fw_status st = add_endpoint(o, eps, path, op->string, op, err);
       if (st != FW_OK) return st;
     }
   }
