@@ -22,9 +22,9 @@ typedef struct cli_option {
 
 /* The smoke run `ingest` takes, as SmokeTestResult JSON (malloc'd): --smoke FILE (JSON, or a JUnit
  * report told by its first '<') or the --junit reports as one run (run_id and ir for those).
- * Returns an exit code, the message printed. */
-int cli_read_smoke(const char *smoke_path, const cli_list *junit, const char *run_id, const fw_ir *ir, char **out,
-                   size_t *len);
+ * Returns an exit code, the message printed under `context` (the core's names the report). */
+int cli_read_smoke(const char *context, const char *smoke_path, const cli_list *junit, const char *run_id,
+                   const fw_ir *ir, char **out, size_t *len);
 
 /* Returns EXIT_OK, EXIT_USAGE, or -1 when --help was printed. */
 int parse_options(int argc, char **argv, const char *cmd, const cli_option *opts, size_t nopts,

@@ -89,7 +89,7 @@ int cmd_ingest(int argc, char **argv) {
   fw_error err;
   if ((rc = cli_load_rules(rules_path, redact_path, &rules)) != EXIT_OK) goto done;
   if ((rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
-  if ((rc = cli_read_smoke(smoke_path, &junit, run_id, ir, &smoke, &smoke_len)) != EXIT_OK) goto done;
+  if ((rc = cli_read_smoke("ingest", smoke_path, &junit, run_id, ir, &smoke, &smoke_len)) != EXIT_OK) goto done;
   if (manifest_path && (rc = cli_read_file(manifest_path, 64u << 20, &manifest, &manifest_len)) != EXIT_OK) goto done;
   if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
     cli_report("classifier", &err);

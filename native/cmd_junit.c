@@ -42,7 +42,7 @@ int cmd_junit(int argc, char **argv) {
   if (ir_path && (rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) return rc;
   char *smoke = NULL, *pretty = NULL;
   size_t len = 0;
-  rc = cli_read_smoke(NULL, &all, run_id, ir, &smoke, &len);
+  rc = cli_read_smoke("junit", NULL, &all, run_id, ir, &smoke, &len);
   fw_error err;
   if (rc == EXIT_OK) {
     if (fw_json_pretty(smoke, len, &pretty, &err) == FW_OK) {

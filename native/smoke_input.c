@@ -11,7 +11,8 @@
 /* Each report may be as large as a smoke result. */
 #define REPORT_MAX (256u << 20)
 
-static int from_reports(const char *const *paths, size_t n, const char *run_id, const fw_ir *ir, char **out, size_t *len) {
+static int from_reports(const char *context, const char *const *paths, size_t n, const char *run_id, const fw_ir *ir,
+                        char **out, size_t *len) {
   char **docs = calloc(n, sizeof *docs);
   size_t *lens = calloc(n, sizeof *lens);
   int rc = docs && lens ? EXIT_OK : EXIT_RUNTIME;
@@ -22,7 +23,7 @@ static int from_reports(const char *const *paths, size_t n, const char *run_id, 
   if (rc == EXIT_OK) {
     fw_status st = fw_junit_to_smoke((const char *const *)docs, lens, n, run_id, ir, &smoke, &err);
     if (st != FW_OK) {
-      cli_report(n == 1 ? paths[0] : "JUnit reports", &err);
+      cli_report(context, &err);
       rc = cli_exit_for(st);
     }
   }
@@ -40,17 +41,17 @@ static int from_reports(const char *const *paths, size_t n, const char *run_id, 
   return rc;
 }
 
-int cli_read_smoke(const char *smoke_path, const cli_list *junit, const char *run_id, const fw_ir *ir, char **out,
-                   size_t *len) {
+int cli_read_smoke(const char *context, const char *smoke_path, const cli_list *junit, const char *run_id,
+                   const fw_ir *ir, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
-  if (junit && junit->n) return from_reports(junit->items, junit->n, run_id, ir, out, len);
+  if (junit && junit->n) return from_reports(context, junit->items, junit->n, run_id, ir, out, len);
   int rc = cli_read_file(smoke_path, REPORT_MAX, out, len);
   if (rc != EXIT_OK) return rc;
   if (fw_junit_detect(*out, *len)) {
     free(*out);
     *out = NULL;
-    return from_reports(&smoke_path, 1, run_id, ir, out, len);
+    return from_reports(context, &smoke_path, 1, run_id, ir, out, len);
   }
   if (run_id) {
     fprintf(stderr, "forewarn ingest: --run-id is for JUnit reports; a SmokeTestResult names its own run_id\n");

@@ -31,7 +31,7 @@ const stepFile = (loop, i, step) => `${loop.name}/${String(i + 1).padStart(2, '0
 
 // The CLI's exit code for a core status (native/io.c cli_exit_for).
 export function exitFor(code) {
-  return ['json', 'schema', 'utf8', 'too_large', 'empty', 'argument', 'rule_compile'].includes(code) ? 2 : 1;
+  return ['json', 'xml', 'schema', 'utf8', 'too_large', 'empty', 'argument', 'rule_compile'].includes(code) ? 2 : 1;
 }
 
 // Non-blank lines of a JSON-lines file as bytes, as the CLI reads them (trailing \r dropped).

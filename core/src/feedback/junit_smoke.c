@@ -88,11 +88,16 @@ fw_status fw_junit_to_smoke(const char *const *docs, const size_t *lens, size_t 
   memset(&rep, 0, sizeof rep);
   fw_status st = FW_OK;
   for (size_t i = 0; i < ndocs && st == FW_OK; i++) {
-    if (!docs[i]) st = fw__fail(err, FW_ERR_ARG, "report %zu is NULL", i);
-    else if (!lens[i]) st = fw__fail(err, FW_ERR_EMPTY, "JUnit XML: report %zu is empty", i);
+    if (!docs[i]) st = fw__fail(err, FW_ERR_ARG, "JUnit XML: the report is NULL");
+    else if (!lens[i]) st = fw__fail(err, FW_ERR_EMPTY, "JUnit XML: the report is empty");
     else if (fw__utf8_invalid_at(docs[i], lens[i]) != (size_t)-1)
       st = fw__fail(err, FW_ERR_UTF8, "JUnit XML: invalid UTF-8 at byte %zu", fw__utf8_invalid_at(docs[i], lens[i]));
     else st = fw__junit_parse(docs[i], lens[i], &rep, err);
+    if (st != FW_OK && ndocs > 1 && err) { /* which of the reports */
+      char msg[sizeof err->message];
+      snprintf(msg, sizeof msg, "report %zu of %zu: %s", i + 1, ndocs, err->message);
+      memcpy(err->message, msg, sizeof msg);
+    }
   }
   fw_junit_matchers m = {0};
   if (st == FW_OK) st = fw__junit_matchers_init(&m, err);
