@@ -90,6 +90,9 @@ static void test_endpoints(void) {
       "      Request URI = /orders/3\n</system-out></testcase>"
       /* pytest's fixture error: the request was the fixture's, not the test's */
       "<testcase name=\"test_post_orders\"><error message=\"failed on setup with &quot;KeyError&quot;\"/></testcase>"
+      /* a request in the test's quoted source (pytest lists it) is not the one that failed */
+      "<testcase name=\"test_get_orders_z\"><failure message=\"KeyError\">    assert r.status_code == 201, "
+      "f\"POST /orders returned {r.text}\"\nE   KeyError</failure></testcase>"
       "</testsuite>";
   cJSON *doc = convert(xml, NULL, ir);
   if (doc) {
@@ -101,6 +104,7 @@ static void test_endpoints(void) {
     CHECK_STR(str_at(doc, 5, "endpoint"), "DELETE /orders/7");
     CHECK_STR(str_at(doc, 6, "endpoint"), "PUT /orders/3");
     CHECK(str_at(doc, 7, "endpoint") == NULL);
+    CHECK_STR(str_at(doc, 8, "endpoint"), "GET /orders");
     cJSON_Delete(doc);
   }
   /* without a spec, a pytest name gives its resource word as written */

@@ -17,18 +17,30 @@ static const char *const request_line =
     "\\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\\s+(?:https?://[^/\\s\"'<>]+)?(/[^\\s\"'<>?#,;)\\]]*)";
 static const char *const mockmvc_request = "HTTP Method = ([A-Z]+)\\s+Request URI = (/[^\\s?#]*)";
 
+/* A match inside a string literal of quoted source code (pytest lists the test's source,
+ * `assert r.status_code == 201, f"POST /customers returned ..."`) names a request the code
+ * could make, not the one that failed: a quote before it on its line. */
+static bool in_source_literal(const char *s, size_t at) {
+  for (size_t i = at; i > 0 && s[i - 1] != '\n'; i--) {
+    if (s[i - 1] == '"' || s[i - 1] == '\'' || s[i - 1] == '`') return true;
+  }
+  return false;
+}
+
 /* The first (or last) match of re in s into out as "METHOD /path". */
 static bool find_request(pcre2_code *re, const char *s, size_t n, bool last, char *out, size_t cap) {
   pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
   if (!md) return false;
   bool found = false;
   size_t at = 0;
-  while (at <= n && pcre2_match(re, (PCRE2_SPTR)s, n, at, 0, md, NULL) >= 3) {
+  while (at < n && pcre2_match(re, (PCRE2_SPTR)s, n, at, 0, md, NULL) >= 3) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    if (ov[1] <= at) break;
+    at = ov[1];
+    if (in_source_literal(s, ov[0])) continue;
     snprintf(out, cap, "%.*s %.*s", (int)(ov[3] - ov[2]), s + ov[2], (int)(ov[5] - ov[4]), s + ov[4]);
     found = true;
-    if (!last || ov[1] <= at) break;
-    at = ov[1];
+    if (!last) break;
   }
   pcre2_match_data_free(md);
   return found;
