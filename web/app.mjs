@@ -79,9 +79,11 @@ function wireFailure() {
   $('#record').addEventListener('click', recordInput);
 }
 
-// A whole SmokeTestResult is recognised by its violations; any other text is one error.
+// A whole smoke run is a SmokeTestResult (recognised by its violations) or a JUnit XML report
+// (pytest --junitxml, jest-junit, Surefire: the core reads it); any other text is one error.
 function readInput(text) {
   const trimmed = text.trim();
+  if (trimmed.startsWith('<') && /<testsuites?[\s>/]/.test(trimmed.slice(0, 4096))) return { kind: 'run', doc: text };
   if (trimmed.startsWith('{')) {
     let doc;
     try {
@@ -171,6 +173,19 @@ function wireSpec() {
   });
 }
 
+// ", from OpenAPI 3.1.0" when the spec is an OpenAPI (or Swagger) document the core derived the
+// IR from; "" for an ApplicationIR.
+function specSource(text) {
+  try {
+    const doc = JSON.parse(text);
+    if (typeof doc?.openapi === 'string') return `, from OpenAPI ${doc.openapi}`;
+    if (typeof doc?.swagger === 'string') return `, from Swagger ${doc.swagger}`;
+  } catch {
+    // the core accepted it, so it is JSON; nothing to add otherwise
+  }
+  return '';
+}
+
 function setSpec(text) {
   state.ir?.delete();
   state.ir = null;
@@ -186,7 +201,7 @@ function setSpec(text) {
   }
   const doc = state.irDoc;
   $('#spec-status').textContent = doc
-    ? `${doc.name ?? 'unnamed'} (${doc.entities?.length ?? 0} entities, ${doc.endpoints?.length ?? 0} endpoints)`
+    ? `${doc.name ?? 'unnamed'} (${doc.entities?.length ?? 0} entities, ${doc.endpoints?.length ?? 0} endpoints${specSource(text)})`
     : 'none';
   fillTargets();
   classifyNow();

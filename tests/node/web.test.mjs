@@ -132,6 +132,30 @@ describe('web page', { skip }, () => {
     assert.equal(await page.locator('[data-testid=unclassified]').count(), JSON.parse(ingest.stdout).unclassifiable_errors.length);
   });
 
+  it('takes the app\'s OpenAPI document as the spec and a JUnit report as a run, as the CLI reads them', async () => {
+    const openapi = path.join(root, 'examples', 'shop', 'openapi.json');
+    await page.fill('#ir-text', readFileSync(openapi, 'utf8'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=spec-status]').textContent.includes('from OpenAPI'));
+    assert.equal(await page.textContent('[data-testid=spec-status]'), 'Shop API (5 entities, 14 endpoints, from OpenAPI 3.0.2)');
+    const text = examples.find((e) => e.file === 'post_customers_unique.txt');
+    const cli = JSON.parse(run(['classify', '--ir', openapi, '--endpoint', text.endpoint], { input: text.text }).stdout);
+    await paste(page, text.text, text.endpoint, cli.pattern_id);
+    const s = await shown(page);
+    assert.deepEqual([s.category, s.entity, s.field], [cli.category, 'Customer', 'email']);
+    // a JUnit report pasted as the failure: the run's patterns, as `ingest --junit` stores them
+    const report = path.join(root, 'tests', 'junit', 'pytest-shop.xml');
+    await page.fill('#endpoint', '');
+    await page.fill('#failure-text', readFileSync(report, 'utf8'));
+    await page.waitForSelector('[data-testid=run-tests]');
+    assert.match(await page.textContent('[data-testid=run-tests]'), /11 tests, 4 passed, 1 skipped/);
+    const shownIds = await page.$$eval('[data-testid=observation]', (lis) => lis.map((li) => li.dataset.patternId).sort());
+    const store = path.join(tmp, 'junit.json');
+    assert.equal(run(['ingest', '--junit', report, '--ir', openapi, '--store', store]).status, 0);
+    const listed = JSON.parse(run(['patterns', '--store', store, '--json']).stdout).map((p) => p.pattern_id).sort();
+    assert.deepEqual(shownIds, listed);
+    assert.equal(listed.length, 6);
+  });
+
   it('keeps hostile text as text', async () => {
     const hostile = 'sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) NOT NULL constraint failed: ' +
       'products.<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';

@@ -72,7 +72,9 @@ export function runView(changeset) {
       el('strong', {}, `Run ${changeset.run_id}`), ': ',
       `${changeset.violations} violation${changeset.violations === 1 ? '' : 's'}, `,
       el('span', { 'data-testid': 'run-patterns' }, `${observations.length} anti-pattern${observations.length === 1 ? '' : 's'}`),
-      unclassified.length ? `, ${unclassified.length} not classified` : ''),
+      unclassified.length ? `, ${unclassified.length} not classified` : '',
+      changeset.tests ? el('span', { 'data-testid': 'run-tests' },
+        ` (JUnit report: ${changeset.tests.total} tests, ${changeset.tests.passed} passed, ${changeset.tests.skipped} skipped)`) : ''),
     el('ol', { class: 'observations' }, observations.map(({ pattern, count, endpoints }) =>
       el('li', { 'data-testid': 'observation', 'data-pattern-id': pattern.pattern_id },
         el('details', {},
