@@ -82,6 +82,9 @@ static void type_is(const char *type, const char *canonical, bool nullable, long
 static void test_field_types_as_written(void) {
   type_is("str", "string", false, -1);
   type_is("Optional[str]", "string", true, -1);
+  type_is("Union[str, None]", "string", true, -1);
+  type_is("typing.Union[None, Optional[int]]", "integer", true, -1);
+  type_is("Union[int, str]", "Union[int, str]", false, -1); /* unknown: kept as written */
   type_is("typing.Optional[int]", "integer", true, -1);
   type_is("datetime.datetime | None", "datetime", true, -1);
   type_is("None | Decimal", "decimal", true, -1);

@@ -82,6 +82,31 @@ fw_ir_type fw__ir_type(const char *raw) {
       t.nullable = true;
       continue;
     }
+    const char *us = s;
+    size_t un = n;
+    if (unwrap(&us, &un, "union")) { /* Union[X, None] / Union[None, X]; any other Union is unknown */
+      const char *comma = NULL;
+      int depth = 0, commas = 0;
+      for (size_t i = 0; i < un; i++) {
+        if (us[i] == '[') depth++;
+        else if (us[i] == ']') depth--;
+        else if (us[i] == ',' && depth == 0 && ++commas == 1) comma = us + i;
+      }
+      if (commas == 1) {
+        const char *a = us, *b = comma + 1;
+        size_t an = (size_t)(comma - us), bn = un - an - 1;
+        trim(&a, &an);
+        trim(&b, &bn);
+        bool a_none = ieq_n(a, an, "none"), b_none = ieq_n(b, bn, "none");
+        if (a_none != b_none) {
+          t.nullable = true;
+          s = a_none ? b : a;
+          n = a_none ? bn : an;
+          continue;
+        }
+      }
+      break;
+    }
     if (unwrap(&s, &n, "annotated")) {
       const char *comma = memchr(s, ',', n);
       if (comma) n = (size_t)(comma - s);
