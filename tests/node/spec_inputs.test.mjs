@@ -166,6 +166,16 @@ for (const [name, r] of Object.entries(reports)) {
   });
 }
 
+test('go-junit-report\'s own report (its test data): one failure, counted, no endpoint to tell', () => {
+  const smoke = json(run(['junit', rel('tests', 'junit', 'go-junit-report-02.xml')]), 'go');
+  assert.deepEqual(smoke.tests, { total: 2, passed: 1, failed: 1, errors: 0, skipped: 0 });
+  assert.equal(smoke.run_id.startsWith('package/name@'), true);
+  assert.equal(smoke.violations.length, 1);
+  const [v] = smoke.violations;
+  assert.deepEqual([v.test, v.outcome, v.endpoint, v.message], ['name::TestOne', 'failure', undefined, 'Failed']);
+  assert.equal(v.traceback, 'Failed\nfile_test.go:11: Error message\nfile_test.go:11:\n\tt{\n{-\n\tD1,+\n\tD2,\n},\n\t}\n');
+});
+
 test('ingest --junit: one run per report set, counts in the result, re-ingesting changes nothing; --smoke takes XML too', () => {
   const dir = tempDir('fw-junit-');
   const store = path.join(dir, 'patterns.json');

@@ -63,6 +63,10 @@ fw_status fw__ir_from_openapi(const cJSON *doc, cJSON **out, fw_buf *warnings, f
 const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name);
 const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name);
 
+/* A name without case, '_', '-' and ' ' ("order_item", "orderItem", "Order-Item" -> "orderitem"),
+ * its first n bytes at most (SIZE_MAX: all), to compare names across spellings; returns its length. */
+size_t fw__ir_squash(const char *s, size_t n, char *out, size_t cap);
+
 /* snake_case plural of an entity name: "OrderItem" -> "order_items", "Category" -> "categories". */
 char *fw__table_name(const char *entity);
 

@@ -7,6 +7,7 @@
 #include "classify_internal.h"
 #include "ir_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@ static void put(char *dst, size_t cap, const char *src) { fw__join(dst, cap, &sr
 
 static bool is_upper_c(char c) { return c >= 'A' && c <= 'Z'; }
 
-static size_t squash(const char *s, char *out, size_t cap);
 static const fw_ir_field *field_ci(const fw_ir_entity *e, const char *name);
 
 /* "finance.sys_user" -> "sys_user", quotes dropped. */
@@ -45,11 +45,11 @@ static const fw_ir_entity *entity_by_table(const fw_ir *ir, const char *table) {
   /* "order_item", "OrderItems", "order-items": the entity name once case, '_', '-' and a plural
    * ending are dropped */
   char want[128], have[128];
-  size_t n = squash(bare, want, sizeof want);
+  size_t n = fw__ir_squash(bare, SIZE_MAX, want, sizeof want);
   if (n > 3 && strcmp(want + n - 3, "ies") == 0) strcpy(want + n - 3, "y");
   else if (n > 1 && want[n - 1] == 's' && want[n - 2] != 's') want[n - 1] = '\0';
   for (size_t i = 0; want[0] && i < ir->nentities; i++) {
-    squash(ir->entities[i].name, have, sizeof have);
+    fw__ir_squash(ir->entities[i].name, SIZE_MAX, have, sizeof have);
     if (strcmp(want, have) == 0) return &ir->entities[i];
   }
   /* Django's default table is <app_label>_<model>: "shop_orderitem" is OrderItem when no entity
@@ -98,10 +98,10 @@ static const fw_ir_field *field_ci(const fw_ir_entity *e, const char *name) {
 }
 
 /* A name with case, '_' and '-' dropped: "fullName", "full_name" and "Full-Name" agree. */
-static size_t squash(const char *s, char *out, size_t cap) {
+size_t fw__ir_squash(const char *s, size_t n, char *out, size_t cap) {
   size_t w = 0;
-  for (; s && *s && w + 1 < cap; s++) {
-    char c = *s;
+  for (size_t i = 0; s && i < n && s[i] && w + 1 < cap; i++) {
+    char c = s[i];
     if (c == '_' || c == '-' || c == ' ') continue;
     out[w++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
   }
@@ -143,10 +143,10 @@ static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn, 
  * than none. */
 static const fw_ir_field *field_similar(const fw_ir_entity *e, const char *name) {
   char want[128], have[128];
-  size_t wn = name ? squash(name, want, sizeof want) : 0;
+  size_t wn = name ? fw__ir_squash(name, SIZE_MAX, want, sizeof want) : 0;
   if (!e || wn == 0) return NULL;
   for (size_t i = 0; i < e->nfields; i++) {
-    squash(e->fields[i].name, have, sizeof have);
+    fw__ir_squash(e->fields[i].name, SIZE_MAX, have, sizeof have);
     if (strcmp(want, have) == 0) return &e->fields[i];
   }
   if (wn < 4) return NULL;
@@ -154,7 +154,7 @@ static const fw_ir_field *field_similar(const fw_ir_entity *e, const char *name)
   const fw_ir_field *best = NULL;
   bool tie = false;
   for (size_t i = 0; i < e->nfields; i++) {
-    size_t hn = squash(e->fields[i].name, have, sizeof have);
+    size_t hn = fw__ir_squash(e->fields[i].name, SIZE_MAX, have, sizeof have);
     if (hn < 4) continue;
     size_t d = edit_distance(want, wn, have, hn, limit);
     if (d < best_d) best = &e->fields[i], best_d = d, tie = false;

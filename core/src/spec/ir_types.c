@@ -71,6 +71,19 @@ static bool unwrap(const char **s, size_t *n, const char *wrapper) {
   return true;
 }
 
+/* Of two members a and b, the one that is not None (null, undefined) when exactly one is: the
+ * type of "X | None" and Union[None, X]. */
+static bool other_than_none(const char *a, size_t an, const char *b, size_t bn, const char **s, size_t *n) {
+  trim(&a, &an);
+  trim(&b, &bn);
+  bool a_none = ieq_n(a, an, "none") || ieq_n(a, an, "null") || ieq_n(a, an, "undefined");
+  bool b_none = ieq_n(b, bn, "none") || ieq_n(b, bn, "null") || ieq_n(b, bn, "undefined");
+  if (a_none == b_none) return false;
+  *s = a_none ? b : a;
+  *n = a_none ? bn : an;
+  return true;
+}
+
 fw_ir_type fw__ir_type(const char *raw) {
   fw_ir_type t = {NULL, false, -1};
   const char *s = raw;
@@ -92,18 +105,9 @@ fw_ir_type fw__ir_type(const char *raw) {
         else if (us[i] == ']') depth--;
         else if (us[i] == ',' && depth == 0 && ++commas == 1) comma = us + i;
       }
-      if (commas == 1) {
-        const char *a = us, *b = comma + 1;
-        size_t an = (size_t)(comma - us), bn = un - an - 1;
-        trim(&a, &an);
-        trim(&b, &bn);
-        bool a_none = ieq_n(a, an, "none"), b_none = ieq_n(b, bn, "none");
-        if (a_none != b_none) {
-          t.nullable = true;
-          s = a_none ? b : a;
-          n = a_none ? bn : an;
-          continue;
-        }
+      if (commas == 1 && other_than_none(us, (size_t)(comma - us), comma + 1, un - (size_t)(comma - us) - 1, &s, &n)) {
+        t.nullable = true;
+        continue;
       }
       break;
     }
@@ -119,19 +123,9 @@ fw_ir_type fw__ir_type(const char *raw) {
       continue;
     }
     const char *bar = memchr(s, '|', n);
-    if (bar) { /* "X | None" / "None | X" */
-      const char *a = s, *b = bar + 1;
-      size_t an = (size_t)(bar - s), bn = n - an - 1;
-      trim(&a, &an);
-      trim(&b, &bn);
-      bool a_none = ieq_n(a, an, "none") || ieq_n(a, an, "null") || ieq_n(a, an, "undefined");
-      bool b_none = ieq_n(b, bn, "none") || ieq_n(b, bn, "null") || ieq_n(b, bn, "undefined");
-      if (a_none != b_none) {
-        t.nullable = true;
-        s = a_none ? b : a;
-        n = a_none ? bn : an;
-        continue;
-      }
+    if (bar && other_than_none(s, (size_t)(bar - s), bar + 1, n - (size_t)(bar - s) - 1, &s, &n)) { /* "X | None" */
+      t.nullable = true;
+      continue;
     }
     break;
   }

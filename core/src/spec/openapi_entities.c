@@ -5,6 +5,7 @@
  * says so (3.0 "nullable", 3.1 a "null" type) or when no variant but an update one requires it.
  * Rules and an example: docs/formats.md ("OpenAPI as the spec").
  */
+#include "ir_internal.h"
 #include "openapi_internal.h"
 
 #include <stdio.h>
@@ -35,7 +36,6 @@ static const cJSON *member(const cJSON *obj, const char *key) {
 
 static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
-static void squash(const char *s, size_t n, char *out, size_t cap);
 static const char *names_entity(const fw_openapi *o, const char *name);
 
 /* ---- Variant names ------------------------------------------------------------------------ */
@@ -344,10 +344,10 @@ static void merge_property(void *ctx, const char *name, const cJSON *prop, bool 
  * NULL: entities are known by then (created before any field is merged). */
 static const char *names_entity(const fw_openapi *o, const char *name) {
   char want[256], have[256];
-  squash(name, strlen(name), want, sizeof want);
+  fw__ir_squash(name, strlen(name), want, sizeof want);
   for (size_t i = 0; want[0] && i < o->nents; i++) {
     const char *en = member(o->ents[i].json, "name")->valuestring;
-    squash(en, strlen(en), have, sizeof have);
+    fw__ir_squash(en, strlen(en), have, sizeof have);
     if (strcmp(want, have) == 0) return o->ents[i].schema;
   }
   return NULL;
@@ -402,22 +402,11 @@ static fw_openapi_entity *entity_for(fw_openapi *o, const char *base, fw_error *
 
 /* ---- Keys ---------------------------------------------------------------------------------- */
 
-/* "order_item" / "orderItem" / "OrderItem" -> "orderitem", to compare names across spellings. */
-static void squash(const char *s, size_t n, char *out, size_t cap) {
-  size_t w = 0;
-  for (size_t i = 0; i < n && s[i] && w + 1 < cap; i++) {
-    char c = s[i];
-    if (c == '_' || c == '-') continue;
-    out[w++] = is_upper(c) ? (char)(c - 'A' + 'a') : c;
-  }
-  out[w] = '\0';
-}
-
 static const fw_openapi_entity *entity_by_squashed(const fw_openapi *o, const char *want) {
   char have[256];
   for (size_t i = 0; i < o->nents; i++) {
     const cJSON *name = member(o->ents[i].json, "name");
-    squash(name->valuestring, strlen(name->valuestring), have, sizeof have);
+    fw__ir_squash(name->valuestring, strlen(name->valuestring), have, sizeof have);
     if (strcmp(have, want) == 0 && o->ents[i].naux) return &o->ents[i];
   }
   return NULL;
@@ -447,7 +436,7 @@ static fw_status finish_fields(fw_openapi *o, fw_openapi_entity *e, fw_error *er
       size_t stem = n > 3 && strcmp(name + n - 3, "_id") == 0 ? n - 3 : n > 2 && strcmp(name + n - 2, "Id") == 0 ? n - 2 : 0;
       if (stem) {
         char want[256];
-        squash(name, stem, want, sizeof want);
+        fw__ir_squash(name, stem, want, sizeof want);
         target = entity_by_squashed(o, want);
       }
     }
@@ -527,7 +516,7 @@ const char *fw__openapi_entity_of(const fw_openapi *o, const cJSON *schema) {
 
 const char *fw__openapi_entity_of_segment(const fw_openapi *o, const char *seg, size_t n) {
   char want[256];
-  squash(seg, n, want, sizeof want);
+  fw__ir_squash(seg, n, want, sizeof want);
   size_t w = strlen(want);
   if (!w) return NULL;
   const fw_openapi_entity *e = entity_by_squashed(o, want);
