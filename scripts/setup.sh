@@ -11,9 +11,12 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
+# python3-fastapi and friends run the example app (examples/shop/app): the tests make its OpenAPI
+# document and a pytest --junitxml report with them (tests/node/spec_inputs.test.mjs).
 APT_PACKAGES=(cmake ninja-build gcc pkg-config libpcre2-dev libcjson-dev libexpat1-dev libcurl4-openssl-dev
               dpkg-dev python3 valgrind clang-14 libclang-rt-14-dev emscripten
-              chromium)
+              chromium
+              python3-fastapi python3-sqlalchemy python3-httpx python3-pytest python3-email-validator)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

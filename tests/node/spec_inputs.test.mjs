@@ -150,6 +150,30 @@ const reports = {
   },
 };
 
+// The example app's smoke tests run here against a fresh SQLite database when the machine has
+// FastAPI and pytest (scripts/setup.sh installs Debian's): the report pytest writes now must give
+// what the committed one gives.
+test('a pytest --junitxml run of the example app made now gives the committed report\'s violations', (t) => {
+  const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import fastapi, sqlalchemy, pytest, httpx'], { stdio: 'ignore' }).status === 0);
+  if (!py) {
+    t.skip('FastAPI and pytest are not installed (scripts/setup.sh installs them)');
+    return;
+  }
+  const dir = tempDir('fw-pytest-');
+  const xml = path.join(dir, 'report.xml');
+  const r = spawnSync(py, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'test_smoke.py', `--junitxml=${xml}`, '-o', 'junit_family=xunit2'],
+    { cwd: rel('examples', 'shop', 'app'), env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' });
+  assert.equal(r.status, 1, `pytest should fail (the app's mistakes are deliberate): ${r.stdout}${r.stderr}`);
+  const ir = rel('examples', 'shop', 'ir.json');
+  const fresh = json(run(['junit', xml, '--ir', ir]), 'junit');
+  assert.deepEqual(fresh.tests, reports.pytest.tests);
+  assert.deepEqual(fresh.violations.map((v) => [v.test, v.endpoint ?? null, ...mapped(v.traceback, ir, v.endpoint)]),
+    reports.pytest.cases.map(([name, , endpoint, category, ef]) => {
+      const [entity, field] = ef.split('.');
+      return [`test_smoke::${name}`, endpoint, category, entity, field === 'null' ? null : field];
+    }));
+});
+
 const reportArgs = (files) => files.flatMap((f, i) => (i ? ['--junit', rel('tests', 'junit', f)] : [rel('tests', 'junit', f)]));
 
 for (const [name, r] of Object.entries(reports)) {
