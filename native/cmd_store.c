@@ -132,6 +132,13 @@ static const char *missing_of(int l, const cJSON *r) {
         snprintf(what, sizeof what, "a whole number \"%s\"", run_numbers[k]);
         return what;
       }
+    const cJSON *tests = cJSON_GetObjectItemCaseSensitive(r, "tests");
+    static const char *const counts[] = {"total", "passed", "failed", "errors", "skipped"};
+    for (size_t k = 0; tests && k < sizeof counts / sizeof *counts; k++)
+      if (!whole_number(tests, counts[k])) {
+        snprintf(what, sizeof what, "\"tests\" with a whole number \"%s\"", counts[k]);
+        return what;
+      }
   }
   return NULL;
 }

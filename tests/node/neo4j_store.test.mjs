@@ -71,6 +71,8 @@ else describe(title, () => {
         results.push(ok(['ingest', '--store', s, '--smoke', `${runs}/run-${n}.json`, '--ir', ir,
           '--manifest', `${manifests}/shop-run-${n}.json`, '--json']).stdout);
       results.push(ok(['ingest', '--store', s, '--smoke', `${runs}/run-3.json`, '--ir', ir, '--json']).stdout);
+      // a JUnit report's run: its test counts are kept with the run, in Neo4j as in the file
+      results.push(ok(['ingest', '--store', s, '--junit', 'tests/junit/pytest-shop.xml', '--ir', ir, '--json']).stdout);
       return results;
     };
     const neo = ingestAll(store);
@@ -79,6 +81,9 @@ else describe(title, () => {
     assert.match(neo[3], /"already_ingested":true/);
 
     assert.equal(ok(['stats', '--store', store, '--json']).stdout, ok(['stats', '--store', fileStore, '--json']).stdout);
+    const junitRun = JSON.parse(ok(['stats', '--store', store, '--json']).stdout).runs.at(-1);
+    assert.deepEqual(junitRun.tests, { total: 11, passed: 4, failed: 5, errors: 1, skipped: 1 });
+    assert.equal(JSON.parse(ok(['stats', '--store', store, '--json']).stdout).runs[0].tests, undefined);
     assert.equal(ok(['stats', '--store', store]).stdout, ok(['stats', '--store', fileStore]).stdout);
     const sorted = (out, key) => JSON.parse(out).sort((a, b) => a[key].localeCompare(b[key]));
     assert.deepEqual(sorted(ok(['patterns', '--store', store, '--json']).stdout, 'pattern_id'),

@@ -211,6 +211,19 @@ test('ingest --junit: one run per report set, counts in the result, re-ingesting
   assert.match(first.run_id, /^com\.example\.shop\.web\.CustomerControllerTest@[0-9a-f]{16}$/); // no timestamp: a hash
   const doc = JSON.parse(readFileSync(store, 'utf8'));
   assert.equal(doc.patterns.reduce((n, p) => n + p.occurrence_count, 0), 6);
+  // the counts stay with the run: stats, and an export imported into another store
+  const stats = json(run(['stats', '--store', store, '--json']), 'stats');
+  assert.deepEqual(stats.runs.map((x) => x.tests), [reports.surefire.tests]);
+  const copy = path.join(dir, 'copy.json');
+  const exported = run(['store', 'export', '--store', store]);
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.equal(run(['store', 'import', '--store', copy], { input: exported.stdout }).status, 0);
+  assert.deepEqual(json(run(['stats', '--store', copy, '--json']), 'stats copy').runs, stats.runs);
+  const bad = exported.stdout.replace('"skipped":1', '"skipped":-1');
+  assert.notEqual(bad, exported.stdout);
+  const refused = run(['store', 'import', '--store', path.join(dir, 'bad.json')], { input: bad });
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /"tests" with a whole number "skipped"/);
   const again = json(run(args), 'ingest again');
   assert.equal(again.already_ingested, true);
   assert.deepEqual(JSON.parse(readFileSync(store, 'utf8')), doc);

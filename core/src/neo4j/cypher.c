@@ -119,7 +119,8 @@ static const char apply_statement[] =
     "    r.unclassified = $unclassified_errors, r.new_patterns = created,\n"
     "    r.repeated_errors = repeated, r.injected = prevented + not_prevented,\n"
     "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seqs[0],\n"
-    "    r.patterns_updated = updated\n"
+    "    r.patterns_updated = updated, r.tests_total = $tests_total, r.tests_passed = $tests_passed,\n"
+    "    r.tests_failed = $tests_failed, r.tests_errors = $tests_errors, r.tests_skipped = $tests_skipped\n"
     "  REMOVE r.fw_tok)\n"
     /* a retry of this ingest after its write committed: that write's numbers, from the node */
     "WITH fresh, NOT fresh AND coalesce(r.ingest_token = $token, false) AS replayed,\n"
@@ -152,7 +153,8 @@ static const char dump_statement[] =
     "  MATCH (r:ForewarnRun) WHERE r.seq IS NOT NULL\n"
     "  WITH r ORDER BY r.seq\n"
     "  RETURN collect(r {.run_id, .ingested_at, .violations, .classified, .unclassified,\n"
-    "    .new_patterns, .repeated_errors, .injected, .prevented, .not_prevented}) AS runs\n"
+    "    .new_patterns, .repeated_errors, .injected, .prevented, .not_prevented, .tests_total,\n"
+    "    .tests_passed, .tests_failed, .tests_errors, .tests_skipped}) AS runs\n"
     "}\n"
     "RETURN patterns, unclassified, runs";
 
@@ -266,6 +268,18 @@ static const char enhance_statement[] =
 
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
+
+const char *const fw__cypher_test_counts[FW_CYPHER_TEST_COUNTS][2] = {
+    {"total", "tests_total"},   {"passed", "tests_passed"},   {"failed", "tests_failed"},
+    {"errors", "tests_errors"}, {"skipped", "tests_skipped"}};
+
+void fw__cypher_tests_row(const cJSON *tests, cJSON *row) {
+  for (size_t k = 0; k < FW_CYPHER_TEST_COUNTS; k++) { /* literal keys: json_out adds them uncopied */
+    const char *count = fw__cypher_test_counts[k][0], *prop = fw__cypher_test_counts[k][1];
+    if (cJSON_IsObject(tests)) fw__json_int(row, prop, fw__json_get_int(tests, count));
+    else fw__json_add(row, prop, cJSON_CreateNull());
+  }
+}
 
 const char *fw__cypher_str(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -509,6 +523,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     fw__json_int(p, "violations", fw__json_get_int(cs, "violations"));
     fw__json_int(p, "classified", classified);
     fw__json_int(p, "unclassified_errors", unclassified);
+    fw__cypher_tests_row(cJSON_GetObjectItemCaseSensitive(cs, "tests"), p);
     fw__json_add(p, "observations", orows);
     fw__json_add(p, "unclassified", urows);
     fw__json_add(p, "injections", irows);

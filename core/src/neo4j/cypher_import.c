@@ -104,6 +104,7 @@ fw_status fw_cypher_import(const char *store_json, size_t len, char **out, fw_er
     fw__json_str(row, "ingested_at", at ? at : "");
     for (size_t k = 0; k < sizeof run_numbers / sizeof *run_numbers; k++)
       fw__json_int(row, run_numbers[k], fw__json_get_int(item, run_numbers[k]));
+    fw__cypher_tests_row(cJSON_GetObjectItemCaseSensitive(item, "tests"), row);
   }
   cJSON_Delete(doc);
   bool ok = p && prows && urows && rrows && fw__cypher_sort_rows(prows) && fw__cypher_sort_rows(urows);

@@ -23,5 +23,10 @@ fw_status fw__cypher_body(const char *statement, cJSON *params, char **out, fw_e
 fw_status fw__cypher_pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err);
 /* Rows sorted by pattern_id / template_id: the same document gives the same request. */
 bool fw__cypher_sort_rows(cJSON *arr);
+/* A run's test counts ({"total", "passed", ...} of a JUnit run, or NULL) as the flat properties
+ * a node can hold (tests_total, tests_passed, ...; null when absent) added to row. */
+void fw__cypher_tests_row(const cJSON *tests, cJSON *row);
+#define FW_CYPHER_TEST_COUNTS 5
+extern const char *const fw__cypher_test_counts[FW_CYPHER_TEST_COUNTS][2]; /* {"total", "tests_total"}, ... */
 
 #endif

@@ -237,6 +237,12 @@ static cJSON *run_of(const cJSON *e) {
   fw__json_str(r, "ingested_at", at ? at : "");
   for (size_t k = 0; k < sizeof run_numbers / sizeof *run_numbers; k++)
     fw__json_int(r, run_numbers[k], int_of(e, run_numbers[k]));
+  if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "tests_total"))) { /* a JUnit run's counts */
+    cJSON *tests = cJSON_CreateObject();
+    for (size_t k = 0; k < FW_CYPHER_TEST_COUNTS; k++)
+      fw__json_int(tests, fw__cypher_test_counts[k][0], int_of(e, fw__cypher_test_counts[k][1]));
+    fw__json_add(r, "tests", tests);
+  }
   return r;
 }
 

@@ -175,6 +175,8 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
     fw__json_int(run, "injected", prevented + not_prevented);
     fw__json_int(run, "prevented", prevented);
     fw__json_int(run, "not_prevented", not_prevented);
+    const cJSON *run_tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
+    if (run_tests) fw__json_add(run, "tests", cJSON_Duplicate(run_tests, true)); /* a JUnit run's counts */
     if (!run || !cJSON_AddItemToArray(s->runs, run)) {
       cJSON_Delete(run);
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
