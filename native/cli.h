@@ -37,6 +37,10 @@ const char *cli_now(void);
  * (--redact). Returns an exit code. */
 int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **out);
 
+/* Add a lessons pack (--lessons FILE): a rule pack with "stacks" and no "rules", tried before the
+ * built-in lessons. Returns an exit code. */
+int cli_add_lessons(fw_rules *rules, const char *path);
+
 /* --redact FILE, the same in every command that reads error texts. */
 #define REDACT_OPTION_HELP \
   "  --redact FILE      add redaction patterns: a JSON array of {\"id\", \"pattern\", \"replace\"?,\n" \

@@ -14,7 +14,7 @@
 static void classify_usage(FILE *out) {
   fputs("usage: forewarn classify [--ir FILE] [--rules FILE] [--redact FILE] [--endpoint \"METHOD /path\"]\n"
         "                         [--jsonl] [--threads N] [--pretty] [--max-input BYTES]\n"
-        "                         [--deadline-ms MS] [FILE|-]\n"
+        "                         [--deadline-ms MS] [--stack NAME] [--lessons FILE] [FILE|-]\n"
         "\n"
         "Classify a failure (traceback, exception line, DB error, 422 body) into a category of\n"
         "the taxonomy, with its context, message template, pattern_id and anti-pattern.\n"
@@ -23,6 +23,11 @@ static void classify_usage(FILE *out) {
         "  --rules FILE       add a rule pack; its rules are tried before the built-in ones\n"
         REDACT_OPTION_HELP
         "  --endpoint E       the endpoint the failure came from, e.g. \"POST /products\"\n"
+        "  --stack NAME       write the lesson in this stack: fastapi-sqlalchemy,\n"
+        "                     fastapi-sqlalchemy-async, django, express-prisma, nestjs-typeorm,\n"
+        "                     express-sequelize, spring-jpa, neutral (default: the IR's \"stack\",\n"
+        "                     else the one the error shows, else neutral: no framework's code)\n"
+        "  --lessons FILE     add lessons: a pack with \"stacks\" (docs/rules.md), tried first\n"
         "  --jsonl            input is JSON lines {\"id\", \"text\", \"endpoint\"?}; one line out each\n"
         "  --pretty           indent the JSON output (single text mode)\n"
         "  --max-input BYTES  refuse texts larger than this (default 4194304)\n"
@@ -39,7 +44,7 @@ static void classify_usage(FILE *out) {
 }
 
 typedef struct classify_args {
-  const char *ir_path, *rules_path, *redact_path, *endpoint, *input;
+  const char *ir_path, *rules_path, *redact_path, *endpoint, *input, *stack, *lessons_path;
   bool jsonl, pretty;
   size_t max_input;
   unsigned deadline_ms; /* 0: the core's default */
@@ -65,6 +70,8 @@ static int parse_args(int argc, char **argv, classify_args *a) {
                         : strcmp(arg, "--rules") == 0    ? &a->rules_path
                         : strcmp(arg, "--redact") == 0   ? &a->redact_path
                         : strcmp(arg, "--endpoint") == 0 ? &a->endpoint
+                        : strcmp(arg, "--stack") == 0    ? &a->stack
+                        : strcmp(arg, "--lessons") == 0  ? &a->lessons_path
                                                          : NULL;
     if (strcmp(arg, "--deadline-ms") == 0 || strcmp(arg, "--threads") == 0) {
       bool deadline = arg[2] == 'd';
@@ -391,6 +398,10 @@ int cmd_classify(int argc, char **argv) {
   fw_ir *ir = NULL;
   fw_classifier *cl = NULL;
   if ((rc = cli_load_rules(a.rules_path, a.redact_path, &rules)) != EXIT_OK) return rc;
+  if (a.lessons_path && (rc = cli_add_lessons(rules, a.lessons_path)) != EXIT_OK) {
+    fw_rules_free(rules);
+    return rc;
+  }
   if (a.ir_path && (rc = cli_load_ir(a.ir_path, &ir)) != EXIT_OK) {
     fw_rules_free(rules);
     return rc;
@@ -399,6 +410,7 @@ int cmd_classify(int argc, char **argv) {
   fw_classify_options opts = {0};
   opts.ir = ir;
   opts.endpoint = a.endpoint;
+  opts.stack = a.stack;
   opts.now = cli_now();
   opts.max_input = a.max_input;
   opts.deadline_ms = a.deadline_ms;

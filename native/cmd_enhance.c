@@ -19,7 +19,7 @@
 static void enhance_usage(FILE *out) {
   fputs("usage: forewarn enhance (--entity NAME | --endpoint \"METHOD /path\" | --schema NAME)\n"
         "                        [--ir IR.json] [--prompt FILE|-] [--store PATH|neo4j+http://HOST:PORT]\n"
-        "                        [--rules FILE] [--redact FILE]\n"
+        "                        [--rules FILE] [--redact FILE] [--stack NAME] [--lessons FILE]\n"
         "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
         "                        [--manifest-out FILE --run-id ID] [--json]\n"
         "       forewarn enhance --batch FILE|- [same options]\n"
@@ -30,7 +30,8 @@ static void enhance_usage(FILE *out) {
         "pattern ids to the manifest of run ID, for `forewarn ingest --manifest`.\n"
         "--batch reads JSON lines {\"scope\": \"entity|endpoint|schema\", \"target\", \"prompt\"?}\n"
         "and writes one JSON line {scope, target, prompt, section, injected} each, loading the\n"
-        "store once.\n"
+        "store once. Lessons are written in the prompt's stack: --stack NAME, else the IR's\n"
+        "\"stack\", else as each was stored (docs/rules.md, \"Stacks\").\n"
         "\n"
         "Example:\n"
         "  forewarn enhance --entity Product --ir examples/shop/ir.json \\\n"
@@ -169,7 +170,7 @@ static int enhance_batch(const char *path, const fw_store *store, fw_enhance_opt
 int cmd_enhance(int argc, char **argv) {
   const char *entity = NULL, *endpoint = NULL, *schema = NULL, *ir_path = NULL, *prompt_path = NULL,
              *store_opt = NULL, *rules_path = NULL, *redact_path = NULL, *manifest_out = NULL, *run_id = NULL,
-             *batch = NULL;
+             *batch = NULL, *stack = NULL, *lessons_path = NULL;
   long long max = 5, min = 2, budget = 2000;
   bool json = false;
   const cli_option opts[] = {
@@ -180,7 +181,8 @@ int cmd_enhance(int argc, char **argv) {
       {"--manifest-out", OPT_STRING, &manifest_out},
       {"--run-id", OPT_STRING, &run_id},       {"--max-patterns", OPT_NUMBER, &max},
       {"--min-occurrences", OPT_NUMBER, &min}, {"--budget", OPT_NUMBER, &budget},
-      {"--json", OPT_FLAG, &json},             {"--batch", OPT_STRING, &batch}};
+      {"--json", OPT_FLAG, &json},             {"--batch", OPT_STRING, &batch},
+      {"--stack", OPT_STRING, &stack},         {"--lessons", OPT_STRING, &lessons_path}};
   int rc = parse_options(argc, argv, "enhance", opts, sizeof opts / sizeof *opts, enhance_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
   int scopes = (entity != NULL) + (endpoint != NULL) + (schema != NULL) + (batch != NULL);
@@ -198,6 +200,7 @@ int cmd_enhance(int argc, char **argv) {
   size_t prompt_len = 0;
   fw_error err;
   if ((rc = cli_load_rules(rules_path, redact_path, &rules)) != EXIT_OK) goto done;
+  if (lessons_path && (rc = cli_add_lessons(rules, lessons_path)) != EXIT_OK) goto done;
   if (ir_path && (rc = cli_load_ir(ir_path, &ir)) != EXIT_OK) goto done;
   const char *scope = entity ? "entity" : endpoint ? "endpoint" : "schema";
   const char *target = entity ? entity : endpoint ? endpoint : schema;
@@ -212,6 +215,7 @@ int cmd_enhance(int argc, char **argv) {
   o.target = target;
   o.ir = ir;
   o.rules = rules;
+  o.stack = stack;
   o.max_patterns = (size_t)max;
   o.min_occurrences = min;
   o.budget = (size_t)budget;

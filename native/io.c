@@ -175,6 +175,24 @@ static int add_pack_file(fw_rules *rules, const char *path, bool redact_only) {
   return EXIT_OK;
 }
 
+int cli_add_lessons(fw_rules *rules, const char *path) {
+  char *text;
+  size_t len;
+  int rc = cli_read_file(path, 16u << 20, &text, &len);
+  if (rc) return rc;
+  cJSON *doc = cJSON_ParseWithLength(text, len);
+  bool lessons_only = cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "stacks") &&
+                      !cJSON_GetObjectItemCaseSensitive(doc, "rules");
+  cJSON_Delete(doc);
+  free(text);
+  if (doc && !lessons_only) {
+    fprintf(stderr, "forewarn: lessons %s: expected a pack with \"stacks\" and no \"rules\" (docs/rules.md, \"Stacks\"); "
+                    "rules go in --rules\n", path);
+    return EXIT_USAGE;
+  }
+  return add_pack_file(rules, path, false); /* checked and reported as every pack is */
+}
+
 int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **out) {
   fw_error err;
   fw_status st = fw_rules_new(out, &err);

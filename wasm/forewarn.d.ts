@@ -79,6 +79,10 @@ export interface ClassifyOptions {
   maxInput?: CoreInt | null;
   /** Give up on the text after this many ms (1..3600000; default 1000 per started MiB): ForewarnError "budget". */
   deadlineMs?: number | null;
+  /** Write the lesson in this stack ("django", "express-prisma", "nestjs-typeorm", "express-sequelize",
+   *  "spring-jpa", "fastapi-sqlalchemy", "fastapi-sqlalchemy-async", "neutral"); default: the IR's
+   *  "stack", else the one the error shows, else "neutral". A lessons pack: pass it as one of `rules`. */
+  stack?: string | null;
 }
 
 export interface IrContext {
@@ -158,6 +162,8 @@ export interface EnhanceOptions {
   budget?: CoreInt | null;
   /** Characters of any quoted value (default 60). */
   quoteCap?: CoreInt | null;
+  /** Write each lesson in this stack (see ClassifyOptions.stack); default: the IR's "stack", else as stored. */
+  stack?: string | null;
 }
 
 export interface Injection {

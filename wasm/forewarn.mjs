@@ -937,20 +937,24 @@ export class Forewarn {
   // ---- Calls --------------------------------------------------------------------------------
 
   // Each call runs inside #call: its arguments' toJSON and getters run after pointers were taken.
-  #classify(text, { ir, rules, redact, endpoint, now, maxInput, deadlineMs } = {}, record) {
+  #classify(text, { ir, rules, redact, endpoint, now, maxInput, deadlineMs, stack } = {}, record) {
     const max = intOption('maxInput', maxInput, 0); // 0: the core's 4 MiB
     const deadline = intOption('deadlineMs', deadlineMs, 0, 1, 3600000); // absent: 1 s per started MiB
+    if (stack !== undefined && stack !== null && (typeof stack !== 'string' || !stack))
+      throw new TypeError('stack: expected a stack name ("django", "express-prisma", ...)');
     return this.#call(() => {
       const { classifier } = this.#rules(rules, redact);
       return this.#withIR(ir, (irPtr) =>
-        this.#withStrings([text, endpoint ?? null, isoNow(now)], ([t, e, n]) => {
+        this.#withStrings([text, endpoint ?? null, isoNow(now), stack ?? null], ([t, e, n, s]) => {
           const fn = record ? this.#x.fw_wasm_classify_record : this.#x.fw_wasm_classify;
-          return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, max, deadline, this.#err));
+          return this.#takeString(fn(classifier, t.ptr, t.len, irPtr, e.ptr, n.ptr, max, deadline, s.ptr, this.#err));
         }));
     });
   }
 
-  #enhance(prompt, target, store, { ir, rules, maxPatterns, minOccurrences, budget, quoteCap } = {}) {
+  #enhance(prompt, target, store, { ir, rules, maxPatterns, minOccurrences, budget, quoteCap, stack } = {}) {
+    if (stack !== undefined && stack !== null && (typeof stack !== 'string' || !stack))
+      throw new TypeError('stack: expected a stack name ("django", "express-prisma", ...)');
     // 0 is the core's default for each
     const n = [intOption('maxPatterns', maxPatterns, 0), intOption('minOccurrences', minOccurrences, 0),
       intOption('budget', budget, 0), intOption('quoteCap', quoteCap, 0)];
@@ -959,8 +963,8 @@ export class Forewarn {
       const { scope, name } = resolveTarget(target);
       const rulesPtr = this.#rules(rules).rules;
       return this.#withIR(ir, (irPtr) =>
-        this.#withStrings([prompt ?? '', scope ?? null, name ?? null], ([p, s, t]) =>
-          this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr, ...n, this.#err))));
+        this.#withStrings([prompt ?? '', scope ?? null, name ?? null, stack ?? null], ([p, s, t, k]) =>
+          this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr, ...n, k.ptr, this.#err))));
     });
   }
 

@@ -107,18 +107,20 @@ int fw_wasm_store_load(fw_store *s, const char *json, size_t len, fw_error *e) {
 
 char *fw_wasm_classify(fw_classifier *c, const char *text, size_t len, const fw_ir *ir,
                                 const char *endpoint, const char *now, size_t max_input, unsigned deadline_ms,
-                                fw_error *e) {
+                                const char *stack, fw_error *e) {
   reset(e);
-  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms};
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms,
+                           .stack = stack};
   char *out = NULL;
   return result(fw_classify(c, text, len, &o, &out, e), out, e);
 }
 
 char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t len,
                                        const fw_ir *ir, const char *endpoint, const char *now,
-                                       size_t max_input, unsigned deadline_ms, fw_error *e) {
+                                       size_t max_input, unsigned deadline_ms, const char *stack, fw_error *e) {
   reset(e);
-  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms};
+  fw_classify_options o = {.ir = ir, .endpoint = endpoint, .now = now, .max_input = max_input, .deadline_ms = deadline_ms,
+                           .stack = stack};
   char *out = NULL;
   fw_status st = fw_classify_record(c, line, len, &o, &out, e);
   if (st != FW_OK && e->code == FW_OK) e->code = st;
@@ -184,9 +186,10 @@ char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len,
 char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len,
                                const char *scope, const char *target, const fw_ir *ir,
                                const fw_rules *rules, size_t max_patterns, int min_occurrences,
-                               size_t budget, size_t quote_cap, fw_error *e) {
+                               size_t budget, size_t quote_cap, const char *stack, fw_error *e) {
   reset(e);
   fw_enhance_options o = {0};
+  o.stack = stack;
   o.scope = scope;
   o.target = target;
   o.ir = ir;

@@ -36,12 +36,13 @@ FW_API int fw_wasm_store_load(fw_store *s, const char *json, size_t len, fw_erro
 /* The JSON-returning calls of the public API, options as plain arguments (NULL / 0 = default). */
 FW_API char *fw_wasm_ir_to_json(const fw_ir *ir, fw_error *e);
 FW_API char *fw_wasm_classify(fw_classifier *c, const char *text, size_t len, const fw_ir *ir,
-                              const char *endpoint, const char *now, size_t max_input, unsigned deadline_ms, fw_error *e);
+                              const char *endpoint, const char *now, size_t max_input, unsigned deadline_ms,
+                              const char *stack, fw_error *e);
 /* A JSON-lines record: its output line is returned even for a bad record ({"id", "error"}); the
  * code in e says whether it was classified. */
 FW_API char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t len,
                                      const fw_ir *ir, const char *endpoint, const char *now,
-                                     size_t max_input, unsigned deadline_ms, fw_error *e);
+                                     size_t max_input, unsigned deadline_ms, const char *stack, fw_error *e);
 FW_API char *fw_wasm_normalize(const char *text, size_t len, fw_error *e);
 /* fw_json_check(): 0, or the status with the message in e. */
 FW_API int fw_wasm_json_check(const char *json, size_t len, fw_error *e);
@@ -54,7 +55,7 @@ FW_API char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_l
 FW_API char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len, const char *scope,
                              const char *target, const fw_ir *ir, const fw_rules *rules,
                              size_t max_patterns, int min_occurrences, size_t budget,
-                             size_t quote_cap, fw_error *e);
+                             size_t quote_cap, const char *stack, fw_error *e);
 FW_API char *fw_wasm_store_to_json(const fw_store *s, fw_error *e);
 FW_API char *fw_wasm_store_apply(fw_store *s, const char *changeset, size_t len, fw_error *e);
 FW_API char *fw_wasm_store_get(const fw_store *s, const char *pattern_id, fw_error *e);

@@ -167,6 +167,9 @@ FW_API void fw_classifier_free(fw_classifier *classifier);
 /* Options of one classification. Zero-initialise, then set what you need. */
 typedef struct fw_classify_options {
   const fw_ir *ir;      /* map the error onto this spec (may be NULL) */
+  /* the stack the lesson is written in ("django", "express-prisma", ...: the rule pack's
+   * "stacks"); NULL: the IR's "stack", else the one the error text shows, else "neutral" */
+  const char *stack;
   const char *endpoint; /* "METHOD /path" the failure came from (may be NULL) */
   const char *now;      /* ISO 8601 UTC time for first_seen/last_seen; NULL gives the epoch */
   size_t max_input;     /* 0 means FW_DEFAULT_MAX_INPUT */
@@ -289,6 +292,9 @@ typedef struct fw_enhance_options {
   long long min_occurrences; /* MIN_OCCURRENCE_COUNT, default 2 */
   size_t budget;          /* characters of the whole section, default 2000 */
   size_t quote_cap;       /* characters of any quoted value, default 60 */
+  /* the stack of the prompt ("django", ...): each lesson is written in it; NULL: the IR's
+   * "stack", else each stored lesson as it was stored (general ones in words) */
+  const char *stack;
 } fw_enhance_options;
 
 /* The base prompt followed by "AVOID THESE KNOWN ISSUES:" with the selected patterns.

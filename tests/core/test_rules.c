@@ -116,7 +116,9 @@ static void test_category_override(void) {
   CHECK(fw_classifier_new(r, &cl, &err) == FW_OK);
   char *out = NULL;
   const char *text = "KeyError: 'tenant'";
-  CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
+  fw_classify_options fastapi = {0};
+  fastapi.stack = "fastapi-sqlalchemy"; /* a category's own lesson is that stack's */
+  CHECK(fw_classify(cl, text, strlen(text), &fastapi, &out, &err) == FW_OK);
   CHECK(out && strstr(out, "\"remediation\":\"ACME: key tenant\""));
   fw_free(out);
   /* "{{name}}" is a literal "{name}" */
@@ -125,7 +127,7 @@ static void test_category_override(void) {
             &err) == FW_OK);
   fw_classifier_free(cl);
   CHECK(fw_classifier_new(r, &cl, &err) == FW_OK);
-  CHECK(fw_classify(cl, text, strlen(text), NULL, &out, &err) == FW_OK);
+  CHECK(fw_classify(cl, text, strlen(text), &fastapi, &out, &err) == FW_OK);
   CHECK(out && strstr(out, "\"remediation\":\"GET /t/{tenant_id}: tenant\""));
   fw_free(out);
   fw_classifier_free(cl);

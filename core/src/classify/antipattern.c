@@ -12,6 +12,7 @@
  *   an id. See docs/pattern-id.md.
  */
 #include "antipattern_internal.h"
+#include "stacks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -88,7 +89,7 @@ static const char *or_default(const char *v, const char *fallback) {
 /* The placeholders placeholder() knows besides the context keys: a pack's template naming any
  * other is refused when the pack loads (fw__template_unknown), not written into a prompt as is. */
 static const char *const known_placeholders[] = {
-    "entity", "table", "field", "column", "py_type", "ref_entity", "ref_table", "ref_field", "max_length", "min",
+    "entity", "entity_camel", "table", "field", "field_camel", "type", "column", "py_type", "ref_entity", "ref_table", "ref_field", "max_length", "min",
     "max", "schema", "method", "method_lower", "path", "entities", "entity_snake", "status", "exception", "message"};
 static const char *const context_placeholders[] = {"table", "column", "constraint", "field", "loc", "module",
                                                    "name", "attribute", "object_type", "value"};
@@ -137,6 +138,23 @@ static void placeholder(const fw_classification *c, const fw_rules *rules, const
   else if (IS("field")) fw_buf_puts(out, or_default(x->field, "<field>"));
   else if (IS("column")) fw_buf_puts(out, or_default(c->context[K_COLUMN], or_default(x->field, "column")));
   else if (IS("py_type")) fw_buf_puts(out, py_type(x->field_type[0] ? x->field_type : NULL));
+  else if (IS("type")) { /* the field's type as the lesson's stack spells it */
+    const char *t = fw__stack_type(rules, c->stack, x->field_type[0] ? x->field_type : "string");
+    fw_buf_puts(out, t ? t : py_type(x->field_type[0] ? x->field_type : NULL));
+  } else if (IS("entity_camel")) { /* OrderItem -> orderItem (Prisma's client property) */
+    const char *e = or_default(x->entity, "Item");
+    fw_buf_putc(out, (*e >= 'A' && *e <= 'Z') ? (char)(*e - 'A' + 'a') : *e);
+    fw_buf_puts(out, e + 1);
+  } else if (IS("field_camel")) { /* category_id -> categoryId */
+    const char *f = or_default(x->field, "field");
+    for (bool up = false; *f; f++) {
+      if (*f == '_' && f[1]) up = true;
+      else if (up) {
+        fw_buf_putc(out, (*f >= 'a' && *f <= 'z') ? (char)(*f - 'a' + 'A') : *f);
+        up = false;
+      } else fw_buf_putc(out, *f);
+    }
+  }
   else if (IS("ref_entity")) fw_buf_puts(out, or_default(x->ref_entity, "Parent"));
   else if (IS("ref_table")) fw_buf_puts(out, or_default(x->ref_table, "parents"));
   else if (IS("ref_field")) fw_buf_puts(out, or_default(x->ref_field, "id"));

@@ -5,6 +5,8 @@
  * then extract the context, template and spec mapping.
  */
 #include "classify_internal.h"
+#include "stacks.h"
+#include "ir_internal.h"
 #include "literals.h"
 #include "normalize_internal.h"
 
@@ -427,6 +429,39 @@ fw_status fw__classification_template(fw_classifier *cl, fw_classification *c, f
   return FW_OK;
 }
 
+/* The stack the lesson is written in: the caller's, the spec's (when the rules know it), the
+ * first whose detect patterns match the text (module paths, exception classes), else neutral:
+ * a lesson in a stack the app is not written in would be a wrong instruction. */
+static fw_status choose_stack(fw_classifier *cl, const fw_classify_options *opts, fw_classification *c, fw_error *err) {
+  const fw_rules *rules = cl->rules;
+  if (opts && opts->stack) {
+    c->stack = opts->stack; /* checked by fw__classify_checked */
+    c->stack_source = "flag";
+    return FW_OK;
+  }
+  const char *spec = opts && opts->ir ? fw__ir_stack(opts->ir) : NULL;
+  if (fw__stack_known(rules, spec)) {
+    c->stack = spec;
+    c->stack_source = "ir";
+    return FW_OK;
+  }
+  for (size_t i = 0; i < rules->stacks.n; i++) {
+    const fw_stack *s = &rules->stacks.list[i];
+    for (size_t k = 0; k < s->detect.n; k++) {
+      int m = fw__match(cl, s->detect.re[k], cl->work.data, cl->work.len, 0);
+      if (m < 0) return fw__fail(err, FW_ERR_RULE_LIMIT, "the detect patterns of stack '%s' exceeded the regex match limit", s->id);
+      if (m > 0) {
+        c->stack = s->id;
+        c->stack_source = "detected";
+        return FW_OK;
+      }
+    }
+  }
+  c->stack = FW_NEUTRAL_STACK;
+  c->stack_source = "neutral";
+  return FW_OK;
+}
+
 fw_status fw__classify(fw_classifier *cl, const char *text, size_t len,
                        const fw_classify_options *opts, fw_classification *c, fw_error *err) {
   fw__budget_start(cl, opts ? opts->deadline_ms : 0, len);
@@ -439,6 +474,11 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
                                fw_classification *c, fw_error *err) {
   memset(c, 0, sizeof *c);
   c->category = (size_t)-1;
+  if (opts && opts->stack && !fw__stack_known(cl->rules, opts->stack)) {
+    char names[512];
+    fw__stack_names(cl->rules, names, sizeof names);
+    return fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", opts->stack, names);
+  }
   size_t max = opts && opts->max_input ? opts->max_input : FW_DEFAULT_MAX_INPUT;
   fw_status st = check_input(text, len, max, text_is_utf8, err);
   if (st == FW_OK) st = fw__prepare_text(cl, text, len, err);
@@ -538,5 +578,5 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
   st = fw__classification_template(cl, c, err);
   if (st != FW_OK) return st;
   fw__ir_map(opts ? opts->ir : NULL, opts ? opts->endpoint : NULL, c, rules);
-  return FW_OK;
+  return choose_stack(cl, opts, c, err);
 }

@@ -58,6 +58,8 @@ typedef struct fw_classification {
   char *hints[FW_HINT_COUNT];
   fw_ir_context ir;
   size_t span_start, span_end; /* the prepared text the rule matched in: its block, or all */
+  const char *stack;        /* the stack its lesson is written in (the rules' or a literal) */
+  const char *stack_source; /* "flag", "ir", "detected" or "neutral" */
 } fw_classification;
 
 struct fw_classifier {

@@ -4,6 +4,7 @@
  * error or not, so a stream keeps its order and length.
  */
 #include "antipattern_internal.h"
+#include "stacks.h"
 #include "json_in.h"
 
 #include "json_out.h"
@@ -70,11 +71,14 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   c_str(o, "entity_pattern", c->ir.entity[0] ? c->ir.entity : "*");
   c_str(o, "endpoint_pattern", c->ir.endpoint_pattern[0] ? c->ir.endpoint_pattern : "*");
   fw__json_str(o, "field_pattern", field_pattern);
-  snippet(o, "remediation", c, rules, cat ? cat->summary : NULL, borrow ? &snippets[0] : NULL);
-  snippet(o, "bad_code_snippet", c, rules, cat ? cat->bad_code : NULL,
-          borrow ? &snippets[1] : NULL);
-  snippet(o, "correct_code_snippet", c, rules, cat ? cat->correct_code : NULL,
-          borrow ? &snippets[2] : NULL);
+  /* the lesson in the classification's stack (stacks.c) */
+  const char *summary = NULL, *bad = NULL, *good = NULL;
+  fw__stack_lesson(rules, c->stack, cat, &summary, &bad, &good);
+  snippet(o, "remediation", c, rules, summary, borrow ? &snippets[0] : NULL);
+  snippet(o, "bad_code_snippet", c, rules, bad, borrow ? &snippets[1] : NULL);
+  snippet(o, "correct_code_snippet", c, rules, good, borrow ? &snippets[2] : NULL);
+  fw__json_ref(o, "stack", c->stack ? c->stack : FW_FASTAPI_STACK);
+  fw__json_ref(o, "stack_source", c->stack_source ? c->stack_source : "flag");
   fw__json_int(o, "occurrence_count", 1);
   fw__json_int(o, "times_prevented", 0);
   fw__json_add(o, "prevention_rate", cJSON_CreateRaw("0"));

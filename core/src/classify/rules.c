@@ -7,6 +7,7 @@
 #include "literals.h"
 #include "json_in.h"
 #include "normalize_internal.h"
+#include "stacks.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -392,6 +393,8 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
   if (st == FW_OK && hj) st = fw__regex_list_parse(hj, "$.hints", &hints, err);
   const cJSON *ij = cJSON_GetObjectItemCaseSensitive(pack, "items");
   if (st == FW_OK && ij) st = fw__regex_list_parse(ij, "$.items", &items, err);
+  const cJSON *sj = cJSON_GetObjectItemCaseSensitive(pack, "stacks");
+  if (st == FW_OK && sj) st = fw__stacks_check(rules, sj, cJSON_GetObjectItemCaseSensitive(pack, "categories"), err);
   fw_redactions redact = {0};
   const cJSON *rj = cJSON_GetObjectItemCaseSensitive(pack, "redact");
   if (st == FW_OK && rj) st = fw__redactions_parse(rj, &redact, err);
@@ -479,6 +482,8 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     fw__regex_list_free(&rules->items);
     rules->items = items;
   }
+  /* checked above: only running out of memory can fail here */
+  if (sj && (st = fw__stacks_add(rules, sj, err)) != FW_OK) return st;
   if (rules->nprefix) memcpy(mprefix, rules->prefix_sources, sizeof *mprefix * rules->nprefix);
   fw_free(rules->prefix_sources);
   rules->prefix_sources = mprefix;
@@ -599,6 +604,7 @@ void fw_rules_free(fw_rules *rules) {
   fw__regex_list_free(&rules->hints);
   fw__regex_list_free(&rules->items);
   fw__redactions_free(&rules->redactions);
+  fw__stacks_free(&rules->stacks);
   pcre2_code_free(rules->exception_line);
   pcre2_code_free(rules->normalizer);
   pcre2_code_free(rules->normalizer_lite);

@@ -9,6 +9,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <cjson/cJSON.h>
+
 #include "internal.h"
 #include "redact.h"
 
@@ -17,6 +19,17 @@ typedef struct fw_regex_list {
   pcre2_code **re;
   size_t n;
 } fw_regex_list;
+
+/* A stack lessons can be written in (stacks.c). */
+typedef struct fw_stack {
+  const char *id; /* in doc */
+  cJSON *doc;     /* {"id", "name", "language", "vocabulary", "types", "lessons", "detect"} */
+  fw_regex_list detect;
+} fw_stack;
+typedef struct fw_stacks {
+  fw_stack *list;
+  size_t n;
+} fw_stacks;
 
 typedef enum fw_scope { FW_SCOPE_ANY = 0, FW_SCOPE_MESSAGE, FW_SCOPE_TEXT } fw_scope;
 
@@ -56,6 +69,7 @@ struct fw_rules {
    * item is classified on its own (classify_items.c) */
   fw_regex_list items;
   fw_redactions redactions; /* secrets out of the text first (redact.h); a later pack's first */
+  fw_stacks stacks;          /* the stacks lessons are written in (stacks.c) */
   pcre2_code *exception_line; /* the traceback parser's line pattern */
   pcre2_code *normalizer;      /* the message template's masks */
   pcre2_code *normalizer_lite; /* the same without email/URL/drive masks (rules.c says when) */

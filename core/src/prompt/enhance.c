@@ -9,6 +9,8 @@
  */
 #include "antipattern_internal.h"
 #include "store_internal.h"
+#include "stacks.h"
+#include "ir_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,22 +211,30 @@ static void append_indented(fw_buf *b, const char *code, size_t quote_cap, const
   fw_buf_free(&clean);
 }
 
-/* Render a general pattern's text for one entity from its category's templates. */
-static void render_general(const fw_general *g, const fw_rules *rules, const fw_ir *ir,
-                           const char *entity, const char *field, char **summary, char **good,
-                           char **bad) {
+/* What a lesson is rendered from when it is not a classification's: a general pattern's group,
+ * or a stored pattern shown in another stack than it was stored in. */
+typedef struct lesson_of {
+  const char *category, *exception_class, *constraint, *entity, *field;
+} lesson_of;
+
+/* Render a lesson for one entity and field from its category's templates in `stack` (NULL:
+ * the category's own). */
+static void render_lesson(const lesson_of *l, const char *stack, const fw_rules *rules, const fw_ir *ir,
+                          char **summary, char **good, char **bad) {
   *summary = *good = *bad = NULL;
   if (!rules) return;
-  size_t ci = fw__category_find(rules, g->category);
+  size_t ci = fw__category_find(rules, l->category);
   if (ci == (size_t)-1) return;
+  const char *entity = l->entity, *field = l->field;
   fw_classification c;
   memset(&c, 0, sizeof c);
   c.category = ci;
-  snprintf(c.exception_class, sizeof c.exception_class, "%s", g->exception_class);
+  c.stack = stack;
+  snprintf(c.exception_class, sizeof c.exception_class, "%s", l->exception_class);
   c.ir.max_length = -1;
   snprintf(c.ir.entity, sizeof c.ir.entity, "%s", entity ? entity : "");
   snprintf(c.ir.field, sizeof c.ir.field, "%s", field);
-  snprintf(c.ir.constraint_type, sizeof c.ir.constraint_type, "%s", g->constraint);
+  snprintf(c.ir.constraint_type, sizeof c.ir.constraint_type, "%s", l->constraint);
   const fw_ir_entity *e = NULL;
   for (size_t i = 0; ir && entity && i < ir->nentities && !e; i++) {
     if (fw__ieq(ir->entities[i].name, entity)) e = &ir->entities[i];
@@ -243,9 +253,19 @@ static void render_general(const fw_general *g, const fw_rules *rules, const fw_
       }
     }
   }
-  *summary = fw__render_template(&c, rules, rules->categories[ci].summary);
-  *good = fw__render_template(&c, rules, rules->categories[ci].correct_code);
-  *bad = fw__render_template(&c, rules, rules->categories[ci].bad_code);
+  const char *s_tpl = NULL, *b_tpl = NULL, *g_tpl = NULL;
+  fw__stack_lesson(rules, stack, &rules->categories[ci], &s_tpl, &b_tpl, &g_tpl);
+  *summary = fw__render_template(&c, rules, s_tpl);
+  *good = fw__render_template(&c, rules, g_tpl);
+  *bad = fw__render_template(&c, rules, b_tpl);
+}
+
+/* The stack of the prompt being enhanced: the caller's, else the spec's, else none (stored
+ * lessons as they are, general ones in words). */
+static const char *prompt_stack(const fw_enhance_options *o) {
+  if (o->stack) return o->stack;
+  const char *spec = fw__ir_stack(o->ir);
+  return o->rules && fw__stack_known(o->rules, spec) ? spec : NULL;
 }
 
 static const char *pstr(const fw_pattern *p, const char *key) {
@@ -267,17 +287,32 @@ static void render_pick(fw_buf *b, size_t number, const pick *k, const fw_store 
   bool forceful = injected >= 2 && recurred * 2 > injected;
   char *summary = NULL, *good = NULL, *bad = NULL, field_pattern[200];
   const char *exception;
+  const char *stack = prompt_stack(o);
+  /* a stored lesson is shown as stored when the prompt is in its stack (or says none); else it
+   * is rendered again in the prompt's (patterns stored before stacks were FastAPI's) */
+  const char *stored = k->p ? pstr(k->p, "stack") : "";
+  bool rerender = k->p && stack && strcmp(stack, stored[0] ? stored : FW_FASTAPI_STACK) != 0;
   if (k->g) {
-    render_general(k->g, o->rules, o->ir, entity, k->target_field, &summary, &good, &bad);
+    lesson_of l = {k->g->category, k->g->exception_class, k->g->constraint, entity, k->target_field};
+    render_lesson(&l, stack ? stack : FW_NEUTRAL_STACK, o->rules, o->ir, &summary, &good, &bad);
     snprintf(field_pattern, sizeof field_pattern, "%s:%s", k->g->constraint, k->target_field);
     exception = short_name(k->g->exception_class);
   } else {
     snprintf(field_pattern, sizeof field_pattern, "%s", k->p->field_pattern);
     exception = short_name(k->p->exception_class);
+    if (rerender) {
+      const char *colon = strchr(k->p->field_pattern, ':');
+      char constraint[32];
+      snprintf(constraint, sizeof constraint, "%.*s", colon ? (int)(colon - k->p->field_pattern) : 0, k->p->field_pattern);
+      const char *field = colon && strcmp(colon + 1, "*") != 0 ? colon + 1 : "";
+      lesson_of l = {k->p->category, k->p->exception_class, constraint, strcmp(k->p->entity, "*") ? k->p->entity : NULL, field};
+      render_lesson(&l, stack, o->rules, o->ir, &summary, &good, &bad);
+    }
   }
-  const char *sum = k->g ? (summary ? summary : "") : pstr(k->p, "remediation");
-  const char *correct = k->g ? (good ? good : "") : pstr(k->p, "correct_code_snippet");
-  const char *wrong = k->g ? (bad ? bad : "") : pstr(k->p, "bad_code_snippet");
+  bool own = k->g || (rerender && summary);
+  const char *sum = own ? (summary ? summary : "") : pstr(k->p, "remediation");
+  const char *correct = own ? (good ? good : "") : pstr(k->p, "correct_code_snippet");
+  const char *wrong = own ? (bad ? bad : "") : pstr(k->p, "bad_code_snippet");
   size_t cap = o->quote_cap ? o->quote_cap : 60;
   /* "1. [nullable:category_id] IntegrityError on Product.category_id: ..." - the summary
    * template names the exception and the entity's field */
@@ -372,6 +407,12 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   if (!base_prompt) base_prompt = "", len = 0;
   if (fw__utf8_invalid_at(base_prompt, len) != (size_t)-1)
     return fw__fail(err, FW_ERR_UTF8, "base prompt is not valid UTF-8");
+  if (o->stack && (!o->rules || !fw__stack_known(o->rules, o->stack))) {
+    char names[512] = "";
+    if (o->rules) fw__stack_names(o->rules, names, sizeof names);
+    return o->rules ? fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", o->stack, names)
+                    : fw__fail(err, FW_ERR_ARG, "a stack needs the rules whose lessons it names");
+  }
   bool by_endpoint = strcmp(o->scope, "endpoint") == 0, by_schema = strcmp(o->scope, "schema") == 0;
   char endpoint_pattern[256] = "";
   const char *entity = NULL, *method = NULL;

@@ -71,6 +71,7 @@ static void ir_free_contents(fw_ir *ir) {
   }
   fw_free(ir->endpoints);
   fw_free(ir->name);
+  fw_free(ir->stack);
 }
 
 const char *fw_ir_warnings(const fw_ir *ir) {
@@ -304,6 +305,7 @@ static fw_status parse_ir(const cJSON *doc, fw_ir *ir, fw_error *err) {
   if (!cJSON_IsObject(doc)) return fw__fail_path(err, FW_ERR_SCHEMA, "$", "expected an object");
   fw_status st;
   if ((st = opt_string(doc, "name", "$", &ir->name, false, err)) != FW_OK) return st;
+  if ((st = opt_string(doc, "stack", "$", &ir->stack, false, err)) != FW_OK) return st;
   const cJSON *ents = cJSON_GetObjectItemCaseSensitive(doc, "entities");
   if (!cJSON_IsArray(ents) || cJSON_GetArraySize(ents) == 0)
     return fw__fail_path(err, FW_ERR_SCHEMA, "$.entities", "expected a non-empty array of entities");
@@ -371,6 +373,7 @@ fw_status fw_ir_to_json(const fw_ir *ir, char **out_json, fw_error *err) {
   if (!ir || !out_json) return fw__fail(err, FW_ERR_ARG, "ir and out_json are required");
   cJSON *doc = cJSON_CreateObject(), *ents = cJSON_AddArrayToObject(doc, "entities");
   if (ir->name) cJSON_AddStringToObject(doc, "name", ir->name);
+  if (ir->stack) cJSON_AddStringToObject(doc, "stack", ir->stack);
   for (size_t i = 0; i < ir->nentities; i++) {
     const fw_ir_entity *e = &ir->entities[i];
     cJSON *je = cJSON_CreateObject();

@@ -36,6 +36,7 @@ typedef struct fw_ir_endpoint {
 
 struct fw_ir {
   char *name;
+  char *stack; /* the stack the app is written in ("django"), NULL when the spec does not say */
   fw_ir_entity *entities;
   size_t nentities;
   fw_strmap by_entity; /* name -> index in entities: lookups and checks stay linear in the IR */
@@ -59,6 +60,9 @@ const char *fw__ir_type_for_format(const char *format);
  * ApplicationIR (JSON) derived from it (openapi.c); what was derived with a doubt goes to warnings. */
 bool fw__ir_is_openapi(const cJSON *doc);
 fw_status fw__ir_from_openapi(const cJSON *doc, cJSON **out, fw_buf *warnings, fw_error *err);
+
+/* The stack the spec says the app is written in, or NULL. */
+static inline const char *fw__ir_stack(const fw_ir *ir) { return ir ? ir->stack : NULL; }
 
 const fw_ir_entity *fw__ir_entity(const fw_ir *ir, const char *name);
 const fw_ir_field *fw__ir_field(const fw_ir_entity *e, const char *name);

@@ -158,7 +158,10 @@ fw_status fw__ir_from_openapi(const cJSON *doc, cJSON **out, fw_buf *warnings, f
   if (st == FW_OK) {
     o.ir = cJSON_CreateObject();
     const cJSON *info = member(doc, "info"), *title = member(info, "title");
-    if (!o.ir || (cJSON_IsString(title) && title->valuestring[0] && !cJSON_AddStringToObject(o.ir, "name", title->valuestring)))
+    const cJSON *stack = member(doc, "x-stack"); /* the stack the app is written in */
+    if (!stack) stack = member(info, "x-stack");
+    if (!o.ir || (cJSON_IsString(title) && title->valuestring[0] && !cJSON_AddStringToObject(o.ir, "name", title->valuestring)) ||
+        (cJSON_IsString(stack) && stack->valuestring[0] && !cJSON_AddStringToObject(o.ir, "stack", stack->valuestring)))
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
   }
   if (st == FW_OK) st = fw__openapi_entities(&o, err);
