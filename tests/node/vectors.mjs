@@ -66,6 +66,7 @@ export function* nativeOutputs(bin, manifest = loadManifest()) {
   };
   for (const c of manifest.classify) {
     const args = ['classify', ...(c.ir ? ['--ir', c.ir] : []), ...(c.rules ? ['--rules', c.rules] : []),
+      ...(c.stack ? ['--stack', c.stack] : []),
       ...(c.endpoint ? ['--endpoint', c.endpoint] : []), c.text];
     yield { name: c.name, file: `${c.name}.json`, actual: ok(cli(args), c.name), case: c };
   }
@@ -135,7 +136,7 @@ export function* wasmOutputs(fw, manifest = loadManifest()) {
   const text = (s) => Buffer.from(`${s}\n`);
   try {
     for (const c of manifest.classify) {
-      const out = fw.raw.classify(read(c.text), { ir: irOf(c.ir), rules: rulesOf(c.rules), endpoint: c.endpoint, now });
+      const out = fw.raw.classify(read(c.text), { ir: irOf(c.ir), rules: rulesOf(c.rules), endpoint: c.endpoint, stack: c.stack, now });
       yield { name: c.name, file: `${c.name}.json`, actual: text(out), case: c };
     }
     for (const c of manifest.errors) {
