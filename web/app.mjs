@@ -76,7 +76,16 @@ function wireFailure() {
   const later = debounce(classifyNow, 120);
   $('#failure-text').addEventListener('input', later);
   $('#endpoint').addEventListener('input', later);
+  $('#stack').addEventListener('change', () => {
+    classifyNow();
+    previewPrompt();
+  });
   $('#record').addEventListener('click', recordInput);
+}
+
+// The stack the user picked for the lessons, or null for the one detected (or the spec's).
+function chosenStack() {
+  return $('#stack').value || null;
 }
 
 // A whole smoke run is a SmokeTestResult (recognised by its violations) or a JUnit XML report
@@ -113,7 +122,7 @@ function classifyNow() {
       show(body, runView(changeset));
     } else {
       const endpoint = $('#endpoint').value.trim() || null;
-      const c = state.fw.classify(text, { ir: state.ir, endpoint });
+      const c = state.fw.classify(text, { ir: state.ir, endpoint, stack: chosenStack() });
       input.classification = c;
       input.endpoint = endpoint;
       show(body, classificationView(c));
@@ -267,6 +276,7 @@ async function previewPrompt() {
     maxPatterns: limit('#max-patterns', 5),
     minOccurrences: limit('#min-occurrences', 2),
     budget: limit('#budget', 2000),
+    stack: chosenStack() ?? undefined,
   };
   try {
     const result = await state.store.enhance(prompt, { scope: $('#scope').value, target }, options);

@@ -156,6 +156,20 @@ describe('web page', { skip }, () => {
     assert.equal(listed.length, 6);
   });
 
+  it('writes the lesson in the stack the user picks, by default the one detected', async () => {
+    await page.click('#clear-ir');
+    const text = examples.find((e) => e.file === 'post_customers_unique.txt');
+    for (const [stack, expected] of [['', 'fastapi-sqlalchemy (detected)'], ['django', 'django (flag)'], ['spring-jpa', 'spring-jpa (flag)']]) {
+      await page.selectOption('#stack', stack);
+      const cli = JSON.parse(run(['classify', '--endpoint', text.endpoint, ...(stack ? ['--stack', stack] : [])], { input: text.text }).stdout);
+      await page.fill('#failure-text', '');
+      await paste(page, text.text, text.endpoint, cli.pattern_id);
+      assert.equal(await page.textContent('[data-testid=lesson-stack]'), expected);
+      assert.equal(await page.textContent('[data-testid=good-code]'), cli.anti_pattern.correct_code_snippet);
+    }
+    await page.selectOption('#stack', '');
+  });
+
   it('keeps hostile text as text', async () => {
     const hostile = 'sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) NOT NULL constraint failed: ' +
       'products.<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';

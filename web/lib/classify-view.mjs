@@ -53,6 +53,7 @@ export function antiPatternView(ap, { heading = 'The anti-pattern' } = {}) {
     el('h3', {}, heading),
     el('p', { 'data-testid': 'remediation' }, ap.remediation),
     facts([
+      ...(ap.stack ? [['Lesson in', `${ap.stack} (${ap.stack_source})`, { class: 'mono', 'data-testid': 'lesson-stack' }]] : []),
       ['Entity', ap.entity_pattern, { class: 'mono' }],
       ['Endpoint', ap.endpoint_pattern, { class: 'mono' }],
       ['Field', ap.field_pattern, { class: 'mono', 'data-testid': 'field-pattern' }],
