@@ -55,6 +55,23 @@ static fw_status check_template(const cJSON *v, const char *path, fw_error *err)
   return FW_OK;
 }
 
+/* An object of strings under one of the allowed keys (a stack's vocabulary, its types). */
+static fw_status check_words(const cJSON *o, const char *path, const char *key, const char *const *allowed, size_t n,
+                             const char *unknown, fw_error *err) {
+  char p[256];
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  if (o && !cJSON_IsObject(o)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected an object");
+  const cJSON *e;
+  cJSON_ArrayForEach(e, o) {
+    snprintf(p, sizeof p, "%s.%s.%s", path, key, e->string);
+    bool known = false;
+    for (size_t i = 0; i < n; i++) known |= strcmp(e->string, allowed[i]) == 0;
+    if (!known) return fw__fail_path(err, FW_ERR_SCHEMA, p, "%s", unknown);
+    if (!cJSON_IsString(e)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a string");
+  }
+  return FW_OK;
+}
+
 /* A stack's entry as a pack gives it: every part optional (a user pack may add one lesson), each
  * checked; categories must exist in the rule set. */
 static fw_status check_stack(const fw_rules *rules, const cJSON *pack_cats, const cJSON *s, const char *path,
@@ -67,26 +84,13 @@ static fw_status check_stack(const fw_rules *rules, const cJSON *pack_cats, cons
     snprintf(p, sizeof p, "%s.%s", path, strings[i]);
     if (v && !cJSON_IsString(v)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a string");
   }
-  const cJSON *voc = member(s, "vocabulary"), *types = member(s, "types"), *e;
-  snprintf(p, sizeof p, "%s.vocabulary", path);
-  if (voc && !cJSON_IsObject(voc)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected an object");
-  cJSON_ArrayForEach(e, voc) {
-    snprintf(p, sizeof p, "%s.vocabulary.%s", path, e->string);
-    bool known = false;
-    for (size_t i = 0; i < sizeof vocabulary_keys / sizeof *vocabulary_keys; i++) known |= strcmp(e->string, vocabulary_keys[i]) == 0;
-    if (!known) return fw__fail_path(err, FW_ERR_SCHEMA, p, "unknown word (expected model, schema or handler)");
-    if (!cJSON_IsString(e)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a string");
-  }
-  snprintf(p, sizeof p, "%s.types", path);
-  if (types && !cJSON_IsObject(types)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected an object");
-  cJSON_ArrayForEach(e, types) {
-    snprintf(p, sizeof p, "%s.types.%s", path, e->string);
-    bool known = false;
-    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++) known |= strcmp(e->string, type_names[i]) == 0;
-    if (!known) return fw__fail_path(err, FW_ERR_SCHEMA, p, "not a canonical type (docs/formats.md, \"Field types\")");
-    if (!cJSON_IsString(e)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a string");
-  }
-  const cJSON *lessons = member(s, "lessons");
+  fw_status st = check_words(member(s, "vocabulary"), path, "vocabulary", vocabulary_keys,
+                             sizeof vocabulary_keys / sizeof *vocabulary_keys, "unknown word (expected model, schema or handler)", err);
+  if (st == FW_OK)
+    st = check_words(member(s, "types"), path, "types", type_names, sizeof type_names / sizeof *type_names,
+                     "not a canonical type (docs/formats.md, \"Field types\")", err);
+  if (st != FW_OK) return st;
+  const cJSON *e, *lessons = member(s, "lessons");
   snprintf(p, sizeof p, "%s.lessons", path);
   if (lessons && !cJSON_IsObject(lessons)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected an object");
   cJSON_ArrayForEach(e, lessons) {
@@ -104,7 +108,7 @@ static fw_status check_stack(const fw_rules *rules, const cJSON *pack_cats, cons
     for (size_t i = 0; i < 3; i++) {
       char pp[300];
       snprintf(pp, sizeof pp, "%s.%s", p, parts[i]);
-      fw_status st = check_template(member(e, parts[i]), pp, err);
+      st = check_template(member(e, parts[i]), pp, err);
       if (st != FW_OK) return st;
     }
   }
