@@ -482,8 +482,6 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     fw__regex_list_free(&rules->items);
     rules->items = items;
   }
-  /* checked above: only running out of memory can fail here */
-  if (sj && (st = fw__stacks_add(rules, sj, err)) != FW_OK) return st;
   if (rules->nprefix) memcpy(mprefix, rules->prefix_sources, sizeof *mprefix * rules->nprefix);
   fw_free(rules->prefix_sources);
   rules->prefix_sources = mprefix;
@@ -493,7 +491,10 @@ static fw_status add_pack(fw_rules *rules, const cJSON *pack, fw_error *err) {
     if (!copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
     rules->prefix_sources[rules->nprefix++] = copy;
   }
-  return nprefix_new ? rebuild_prefix(rules, err) : FW_OK;
+  st = nprefix_new ? rebuild_prefix(rules, err) : FW_OK;
+  /* checked above: only running out of memory can fail here */
+  if (st == FW_OK && sj) st = fw__stacks_add(rules, sj, err);
+  return st;
 }
 
 fw_status fw_rules_add_pack(fw_rules *rules, const char *json, size_t len, fw_error *err) {

@@ -128,9 +128,9 @@ static bool merge_stack(cJSON *into, const cJSON *add) {
       bool ok = merge_stack(have, copy);
       cJSON_Delete(copy);
       if (!ok) return false;
-    } else if (have) {
-      cJSON_ReplaceItemInObjectCaseSensitive(into, e->string, copy);
-    } else if (!cJSON_AddItemToObject(into, e->string, copy)) {
+    } else if (have ? !cJSON_ReplaceItemInObjectCaseSensitive(into, e->string, copy)
+                    : !cJSON_AddItemToObject(into, e->string, copy)) {
+      cJSON_Delete(copy);
       return false;
     }
   }
