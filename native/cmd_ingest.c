@@ -12,7 +12,7 @@
 
 static void ingest_usage(FILE *out) {
   fputs("usage: forewarn ingest (--smoke SMOKE.json | --junit REPORT.xml...) --ir SPEC\n"
-        "                       [--run-id ID] [--manifest MANIFEST.json] [--store PATH]\n"
+        "                       [--run-id ID] [--stack NAME] [--manifest MANIFEST.json] [--store PATH]\n"
         "                       [--rules FILE] [--redact FILE] [--json]\n"
         "\n"
         "Classify one smoke run's violations (matched with their stack traces) into anti-patterns\n"
@@ -28,6 +28,8 @@ static void ingest_usage(FILE *out) {
         "  --ir SPEC      the ApplicationIR, or the app's OpenAPI 3.x document\n"
         "  --run-id ID    the run's id for a JUnit report (default: its suite's name and\n"
         "                 timestamp, else a hash of the reports)\n"
+        "  --stack NAME   store the lessons in this stack (default: the IR's \"stack\", else the\n"
+        "                 one each error shows, else neutral; docs/rules.md, \"Stacks\")\n"
         "  --store PATH   the store file (default $FOREWARN_STORE or .forewarn/patterns.json), or\n"
         "                 neo4j+http://HOST:PORT, neo4j+https://..., neo4j (NEO4J_URI): a Neo4j\n"
         "                 store (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database from\n"
@@ -65,12 +67,13 @@ static void print_summary_to(const char *result, const char *path, bool json) {
 
 int cmd_ingest(int argc, char **argv) {
   const char *smoke_path = NULL, *ir_path = NULL, *manifest_path = NULL, *store_opt = NULL,
-             *rules_path = NULL, *redact_path = NULL, *run_id = NULL;
+             *rules_path = NULL, *redact_path = NULL, *run_id = NULL, *stack = NULL;
   static cli_list junit; /* static: CLI_LIST_MAX pointers stay off the stack */
   junit.n = 0;
   bool json = false;
   const cli_option opts[] = {{"--smoke", OPT_STRING, &smoke_path}, {"--ir", OPT_STRING, &ir_path},
                              {"--junit", OPT_LIST, &junit}, {"--run-id", OPT_STRING, &run_id},
+                             {"--stack", OPT_STRING, &stack},
                              {"--manifest", OPT_STRING, &manifest_path}, {"--store", OPT_STRING, &store_opt},
                              {"--rules", OPT_STRING, &rules_path}, {"--redact", OPT_STRING, &redact_path},
                              {"--json", OPT_FLAG, &json}};
@@ -94,6 +97,11 @@ int cmd_ingest(int argc, char **argv) {
   if (fw_classifier_new(rules, &cl, &err) != FW_OK) {
     cli_report("classifier", &err);
     rc = EXIT_RUNTIME;
+    goto done;
+  }
+  if (fw_classifier_set_stack(cl, stack, &err) != FW_OK) {
+    cli_report("ingest", &err);
+    rc = cli_exit_for(err.code);
     goto done;
   }
   fw_status st = fw_collect(cl, smoke, smoke_len, ir, manifest, manifest_len, cli_now(), &changeset, &err);

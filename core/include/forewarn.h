@@ -164,6 +164,11 @@ typedef struct fw_classifier fw_classifier;
 FW_API fw_status fw_classifier_new(const fw_rules *rules, fw_classifier **out, fw_error *err);
 FW_API void fw_classifier_free(fw_classifier *classifier);
 
+/* The stack this classifier's lessons are written in when a call names none
+ * (fw_classify_options.stack), for the calls that take no options: fw_collect() (`ingest
+ * --stack`). NULL: the IR's, else detected. An unknown stack is FW_ERR_ARG and changes nothing. */
+FW_API fw_status fw_classifier_set_stack(fw_classifier *classifier, const char *stack, fw_error *err);
+
 /* Options of one classification. Zero-initialise, then set what you need. */
 typedef struct fw_classify_options {
   const fw_ir *ir;      /* map the error onto this spec (may be NULL) */

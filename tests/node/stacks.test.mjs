@@ -257,3 +257,19 @@ test('enhance writes each lesson in the prompt\'s stack: --stack, else the spec\
   assert.doesNotMatch(django, /P2002|prisma\.\w|@unique/);
   assert.equal(run(['enhance', '--entity', 'Occurrence', '--store', store, '--stack', 'rails']).status, 2);
 });
+
+test('ingest --stack stores the lessons in that stack; an unknown one stores nothing', () => {
+  const dir = tempDir('fw-ingest-stack-');
+  const store = path.join(dir, 'patterns.json');
+  const ir = path.join(root, 'examples', 'shop', 'ir.json'); // says fastapi-sqlalchemy: the flag wins
+  const r = run(['ingest', '--smoke', path.join(root, 'examples', 'shop', 'runs', 'run-1.json'), '--ir', ir, '--store', store, '--stack', 'spring-jpa']);
+  assert.equal(r.status, 0, r.stderr);
+  const patterns = JSON.parse(readFileSync(store, 'utf8')).patterns;
+  assert.ok(patterns.length > 5);
+  for (const p of patterns) assert.deepEqual([p.stack, p.stack_source], ['spring-jpa', 'flag'], p.pattern_id);
+  const before = readFileSync(store);
+  const bad = run(['ingest', '--smoke', path.join(root, 'examples', 'shop', 'runs', 'run-2.json'), '--ir', ir, '--store', store, '--stack', 'rails']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown stack 'rails'/);
+  assert.ok(readFileSync(store).equals(before));
+});

@@ -55,7 +55,22 @@ void fw_classifier_free(fw_classifier *cl) {
   for (int i = 0; i < 3; i++) fw_buf_free(&cl->snippets[i]);
   fw_buf_free(&cl->out);
   fw_free(cl->through);
+  fw_free(cl->stack);
   fw_free(cl);
+}
+
+fw_status fw_classifier_set_stack(fw_classifier *cl, const char *stack, fw_error *err) {
+  if (!cl) return fw__fail(err, FW_ERR_ARG, "classifier is required");
+  if (stack && !fw__stack_known(cl->rules, stack)) {
+    char names[512];
+    fw__stack_names(cl->rules, names, sizeof names);
+    return fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", stack, names);
+  }
+  char *copy = stack ? fw__strdup(stack) : NULL;
+  if (stack && !copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  fw_free(cl->stack);
+  cl->stack = copy;
+  return FW_OK;
 }
 
 int fw__match(fw_classifier *cl, const pcre2_code *re, const char *s, size_t len, size_t start) {
@@ -434,8 +449,8 @@ fw_status fw__classification_template(fw_classifier *cl, fw_classification *c, f
  * a lesson in a stack the app is not written in would be a wrong instruction. */
 static fw_status choose_stack(fw_classifier *cl, const fw_classify_options *opts, fw_classification *c, fw_error *err) {
   const fw_rules *rules = cl->rules;
-  if (opts && opts->stack) {
-    c->stack = opts->stack; /* checked by fw__classify_checked */
+  if ((opts && opts->stack) || cl->stack) {
+    c->stack = opts && opts->stack ? opts->stack : cl->stack; /* both checked before */
     c->stack_source = "flag";
     return FW_OK;
   }

@@ -85,6 +85,7 @@ struct fw_classifier {
   uint64_t deadline; /* monotonic ms; 0 before any entry point started one */
   unsigned budget_ms;
   bool over_budget;
+  char *stack; /* fw_classifier_set_stack(), or NULL */
 };
 
 /* Start the budget of one text of len bytes (deadline_ms 0: FW_DEFAULT_DEADLINE_MS per started
