@@ -187,6 +187,8 @@ export interface CollectOptions {
   /** Redaction patterns of the user (instead of `rules`). */
   redact?: RedactOption | null;
   now?: Now;
+  /** Store the lessons in this stack (see ClassifyOptions.stack). */
+  stack?: string | null;
   /** The run's id when the smoke result is a JUnit report (default: its suite and timestamp). */
   runId?: string;
 }

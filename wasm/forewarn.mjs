@@ -968,15 +968,27 @@ export class Forewarn {
     });
   }
 
-  #changeset(smoke, ir, manifest, { rules, redact, now, runId } = {}) {
+  #changeset(smoke, ir, manifest, { rules, redact, now, runId, stack } = {}) {
     if (runId !== undefined && runId !== null && (typeof runId !== 'string' || !runId))
       throw new TypeError('runId: expected a non-empty string');
+    if (stack !== undefined && stack !== null && (typeof stack !== 'string' || !stack))
+      throw new TypeError('stack: expected a stack name ("django", "express-prisma", ...)');
     return this.#call(() => {
       const { classifier } = this.#rules(rules, redact);
       return this.#withIR(ir, (irPtr) => {
         const text = this.#smokeText(smoke, irPtr, runId);
-        return this.#withStrings([text, manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
-          this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err)));
+        // the stack of this call only: the classifier is shared by the calls with these rules
+        if (stack != null) {
+          this.#withStrings([stack], ([k]) => {
+            if (this.#x.fw_classifier_set_stack(classifier, k.ptr, this.#err) !== 0) this.#throw();
+          });
+        }
+        try {
+          return this.#withStrings([text, manifest == null ? null : asText(manifest), isoNow(now)], ([s, m, n]) =>
+            this.#takeString(this.#x.fw_wasm_collect(classifier, s.ptr, s.len, irPtr, m.ptr, m.len, n.ptr, this.#err)));
+        } finally {
+          if (stack != null) this.#x.fw_classifier_set_stack(classifier, 0, this.#err);
+        }
       });
     });
   }

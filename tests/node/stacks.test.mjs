@@ -273,3 +273,31 @@ test('ingest --stack stores the lessons in that stack; an unknown one stores not
   assert.match(bad.stderr, /unknown stack 'rails'/);
   assert.ok(readFileSync(store).equals(before));
 });
+
+test('the JS API takes the same stack options: classify, enhance and collect', { skip: !existsSync(path.join(root, 'wasm', 'dist', 'forewarn.wasm')) && 'wasm not built' }, async () => {
+  const { Forewarn } = await import('../../wasm/forewarn.mjs');
+  const fw = await Forewarn.load();
+  const ir = new fw.IR(readFileSync(path.join(root, 'examples', 'shop', 'ir.json')));
+  const store = new fw.MemoryStore();
+  try {
+    const smoke = readFileSync(path.join(root, 'examples', 'shop', 'runs', 'run-1.json'));
+    const cs = fw.changeset(smoke, ir, null, { stack: 'django' });
+    assert.ok(cs.observations.length > 5);
+    for (const o of cs.observations) assert.deepEqual([o.pattern.stack, o.pattern.stack_source], ['django', 'flag']);
+    // the stack was this call's only: the next one is back to the spec's
+    assert.equal(fw.changeset(smoke, ir, null).observations[0].pattern.stack_source, 'ir');
+    assert.throws(() => fw.changeset(smoke, ir, null, { stack: 'rails' }), (e) => e.code === 'argument');
+    fw.collect(smoke, ir, null, store, { now: '2026-01-01T00:00:00Z' });
+    fw.collect(readFileSync(path.join(root, 'examples', 'shop', 'runs', 'run-2.json')), ir, null, store, { now: '2026-01-02T00:00:00Z' });
+    const spring = fw.enhance('Generate the Product entity.', { entity: 'Product' }, store, { ir, stack: 'spring-jpa' });
+    assert.ok(spring.injected.length > 0);
+    assert.match(spring.section, /@Column|@NotNull|DataIntegrityViolationException/);
+    assert.doesNotMatch(spring.section, /mapped_column|BaseModel/);
+    const text = readFileSync(path.join(root, 'examples', 'errors', 'post_customers_unique.txt'), 'utf8');
+    assert.equal(fw.raw.classify(text, { stack: 'express-prisma', now: null }) + '\n',
+      run(['classify', '--stack', 'express-prisma', '-'], { input: text, env: { FOREWARN_NOW: '1970-01-01T00:00:00Z' } }).stdout);
+  } finally {
+    store.delete();
+    ir.delete();
+  }
+});
