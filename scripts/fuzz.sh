@@ -21,6 +21,7 @@ fi
 cp examples/shop/ir.json examples/shop/openapi.json tests/specs/openapi/fastapi-bookstore.json examples/shop/runs/*.json examples/shop/manifests/*.json "$seeds/documents/"
 cp tests/junit/*.xml tests/junit/surefire-shop/*.xml tests/vectors/inputs/junit-doctype.xml "$seeds/junit/"
 printf '%s' '{"format_version": 1, "rules": [{"id": "a", "category": "missing_key", "message": "x(?<name>\\w+)", "requires": ["x"]}], "log_prefixes": ["\\[w\\] "]}' > "$seeds/rules/pack.json"
+printf '%s' '{"format_version": 1, "stacks": {"toy": {"language": "text", "types": {"string": "Txt"}, "detect": ["\\btoyorm\\b"], "lessons": {"unique_constraint_missing": {"summary": "{entity}.{field}", "bad_code": "{field_camel}: {type}", "correct_code": "{entity_camel}"}, "nullable_missing": {"not_applicable": "never NULL"}}}}}' > "$seeds/rules/stacks.json"
 for t in classify documents rules junit; do
   log=build-fuzz/fuzz_$t.log
   if ASAN_OPTIONS=detect_leaks=1 build-fuzz/tests/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 \
