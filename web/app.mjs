@@ -255,9 +255,16 @@ function suggestTarget(input) {
   }
 }
 
-function limit(id, fallback) {
-  const n = Number.parseInt($(id).value, 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
+// A limit from its field: a whole number within the field's own min and max, else null with the
+// allowed range said next to the field (the preview waits for a valid value, never guesses one).
+function limit(id) {
+  const input = $(id);
+  const min = Number(input.min), max = Number(input.max), raw = input.value.trim();
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  const ok = Number.isSafeInteger(n) && n >= min && n <= max;
+  input.setAttribute('aria-invalid', String(!ok));
+  $(`${id}-error`).textContent = ok ? '' : `A whole number from ${min} to ${max}.`;
+  return ok ? n : null;
 }
 
 async function previewPrompt() {
@@ -266,18 +273,23 @@ async function previewPrompt() {
   const target = $('#target').value.trim();
   const prompt = $('#base-prompt').value;
   if (!state.fw) return;
+  const options = {
+    ir: state.ir,
+    maxPatterns: limit('#max-patterns'),
+    minOccurrences: limit('#min-occurrences'),
+    budget: limit('#budget'),
+    stack: chosenStack() ?? undefined,
+  };
+  if (options.maxPatterns === null || options.minOccurrences === null || options.budget === null) {
+    out.textContent = prompt;
+    status('#prompt-status', 'Fix the limits marked above to see the warnings.', true);
+    return;
+  }
   if (!target) {
     out.textContent = prompt;
     status('#prompt-status', 'Choose a target to see the warnings it would get.');
     return;
   }
-  const options = {
-    ir: state.ir,
-    maxPatterns: limit('#max-patterns', 5),
-    minOccurrences: limit('#min-occurrences', 2),
-    budget: limit('#budget', 2000),
-    stack: chosenStack() ?? undefined,
-  };
   try {
     const result = await state.store.enhance(prompt, { scope: $('#scope').value, target }, options);
     if (seq !== state.promptSeq) return;

@@ -284,6 +284,26 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     await page.screenshot({ path: path.join(artifacts, 'desktop-prompt.png'), fullPage: true });
   });
 
+  it('refuses limits out of range next to the field, with the range, and previews nothing until fixed', async () => {
+    await page.selectOption('#scope', 'entity');
+    await page.fill('#target', 'Product');
+    const base = await page.inputValue('#base-prompt');
+    for (const [id, bad, range] of [['#max-patterns', '0', '1 to 50'], ['#max-patterns', '51', '1 to 50'],
+      ['#min-occurrences', '1.5', '1 to 1000'], ['#budget', '99', '100 to 100000'], ['#budget', '', '100 to 100000']]) {
+      await page.fill(id, bad);
+      const err = `[data-testid=${id.slice(1)}-error]`;
+      await page.waitForFunction((sel) => document.querySelector(sel).textContent !== '', err);
+      assert.equal(await page.textContent(err), `A whole number from ${range}.`);
+      assert.equal(await page.getAttribute(id, 'aria-invalid'), 'true');
+      assert.equal(await page.textContent('[data-testid=prompt-status]'), 'Fix the limits marked above to see the warnings.');
+      assert.equal(await promptText(page), base, 'no warning is shown from a limit that was not given');
+      await page.fill(id, { '#max-patterns': '5', '#min-occurrences': '2', '#budget': '2000' }[id]);
+      await page.waitForFunction((sel) => document.querySelector(sel).textContent === '', err);
+      assert.equal(await page.getAttribute(id, 'aria-invalid'), 'false');
+    }
+    await page.waitForFunction(() => /AVOID THESE KNOWN ISSUES:/.test(document.querySelector('[data-testid=prompt-out]').textContent));
+  });
+
   it('keeps the store across a reload, exports it, and imports it back', async () => {
     await page.reload();
     await page.waitForSelector('body[data-ready=true]');
