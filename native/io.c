@@ -153,45 +153,49 @@ static fw_status redact_pack(const char *text, size_t len, char **pack, fw_error
   return st;
 }
 
-/* Add the pack file at path: a rule pack (--rules) or redaction patterns (--redact). */
-static int add_pack_file(fw_rules *rules, const char *path, bool redact_only) {
+typedef enum { PACK_RULES, PACK_REDACT, PACK_LESSONS } pack_kind;
+
+/* A lessons pack holds "stacks" and no "rules" (rules go in --rules); text that is not JSON is
+ * left to the pack reader, which says where. */
+static bool lessons_only(const char *text, size_t len) {
+  cJSON *doc = cJSON_ParseWithLength(text, len);
+  bool ok = !doc || (cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "stacks") &&
+                     !cJSON_GetObjectItemCaseSensitive(doc, "rules"));
+  cJSON_Delete(doc);
+  return ok;
+}
+
+/* Add the pack file at path: a rule pack (--rules), redaction patterns (--redact) or lessons
+ * (--lessons). */
+static int add_pack_file(fw_rules *rules, const char *path, pack_kind kind) {
+  static const char *const what[] = {"rule pack", "redaction patterns", "lessons"};
   char *text;
   size_t len;
   int rc = cli_read_file(path, 16u << 20, &text, &len);
   if (rc) return rc;
+  if (kind == PACK_LESSONS && !lessons_only(text, len)) {
+    fprintf(stderr, "forewarn: lessons %s: expected a pack with \"stacks\" and no \"rules\" (docs/rules.md, \"Stacks\"); "
+                    "rules go in --rules\n", path);
+    free(text);
+    return EXIT_USAGE;
+  }
   fw_error err;
   char *pack = NULL;
-  fw_status st = redact_only ? redact_pack(text, len, &pack, &err) : FW_OK;
-  if (st == FW_OK) st = redact_only ? fw_rules_add_pack(rules, pack, strlen(pack), &err)
-                                    : fw_rules_add_pack(rules, text, len, &err);
+  fw_status st = kind == PACK_REDACT ? redact_pack(text, len, &pack, &err) : FW_OK;
+  if (st == FW_OK) st = kind == PACK_REDACT ? fw_rules_add_pack(rules, pack, strlen(pack), &err)
+                                           : fw_rules_add_pack(rules, text, len, &err);
   cJSON_free(pack);
   free(text);
   if (st != FW_OK) {
     char ctx[600];
-    snprintf(ctx, sizeof ctx, "%s %s", redact_only ? "redaction patterns" : "rule pack", path);
+    snprintf(ctx, sizeof ctx, "%s %s", what[kind], path);
     cli_report(ctx, &err);
     return st == FW_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
   }
   return EXIT_OK;
 }
 
-int cli_add_lessons(fw_rules *rules, const char *path) {
-  char *text;
-  size_t len;
-  int rc = cli_read_file(path, 16u << 20, &text, &len);
-  if (rc) return rc;
-  cJSON *doc = cJSON_ParseWithLength(text, len);
-  bool lessons_only = cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "stacks") &&
-                      !cJSON_GetObjectItemCaseSensitive(doc, "rules");
-  cJSON_Delete(doc);
-  free(text);
-  if (doc && !lessons_only) {
-    fprintf(stderr, "forewarn: lessons %s: expected a pack with \"stacks\" and no \"rules\" (docs/rules.md, \"Stacks\"); "
-                    "rules go in --rules\n", path);
-    return EXIT_USAGE;
-  }
-  return add_pack_file(rules, path, false); /* checked and reported as every pack is */
-}
+int cli_add_lessons(fw_rules *rules, const char *path) { return add_pack_file(rules, path, PACK_LESSONS); }
 
 int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **out) {
   fw_error err;
@@ -200,8 +204,8 @@ int cli_load_rules(const char *pack_path, const char *redact_path, fw_rules **ou
     cli_report("built-in rules", &err);
     return EXIT_RUNTIME;
   }
-  int rc = pack_path ? add_pack_file(*out, pack_path, false) : EXIT_OK;
-  if (rc == EXIT_OK && redact_path) rc = add_pack_file(*out, redact_path, true);
+  int rc = pack_path ? add_pack_file(*out, pack_path, PACK_RULES) : EXIT_OK;
+  if (rc == EXIT_OK && redact_path) rc = add_pack_file(*out, redact_path, PACK_REDACT);
   if (rc != EXIT_OK) {
     fw_rules_free(*out);
     *out = NULL;

@@ -1,5 +1,6 @@
 /* test_ir.c - ApplicationIR parsing: derived tables, defaults, and errors that name the path. */
 #include "harness.h"
+#include "ir_expect.h"
 #include "ir_internal.h"
 
 #include <stdlib.h>
@@ -46,19 +47,6 @@ static void test_example_ir(void) {
   CHECK(out && strstr(out, "\"table\":\"order_items\""));
   fw_free(out);
   fw_ir_free(ir);
-}
-
-static void expect_error(const char *json, fw_status code, const char *path, const char *words) {
-  fw_ir *ir = NULL;
-  fw_error err;
-  fw_status st = fw_ir_parse(json, strlen(json), &ir, &err);
-  CHECK(st == code);
-  CHECK(ir == NULL);
-  if (path) CHECK_STR(err.path, path);
-  if (words && !strstr(err.message, words)) {
-    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.message, words);
-    CHECK(0);
-  }
 }
 
 /* Field types as people write them: canonical type, nullable and max_length from the spelling;
@@ -119,32 +107,32 @@ static void test_field_types_as_written(void) {
 }
 
 static void test_errors_name_the_path(void) {
-  expect_error("{\"entities\": [", FW_ERR_JSON, NULL, "not valid JSON");
-  expect_error("[]", FW_ERR_SCHEMA, "$", "expected an object");
-  expect_error("{\"entities\": []}", FW_ERR_SCHEMA, "$.entities", "non-empty array");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, "
+  expect_ir_error("{\"entities\": [", FW_ERR_JSON, NULL, "not valid JSON");
+  expect_ir_error("[]", FW_ERR_SCHEMA, "$", "expected an object");
+  expect_ir_error("{\"entities\": []}", FW_ERR_SCHEMA, "$.entities", "non-empty array");
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, "
                "{\"name\": \"x\", \"type\": 42}]}]}",
                FW_ERR_SCHEMA, "$.entities[0].fields[1].type", "expected a non-empty string");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"b_id\", \"type\": \"integer\", "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"b_id\", \"type\": \"integer\", "
                "\"foreign_key\": \"B.id\"}]}]}",
                FW_ERR_SCHEMA, "$.entities[0].fields[0].foreign_key", "unknown entity 'B'");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
                "\"nullable\": \"no\"}]}]}",
                FW_ERR_SCHEMA, "$.entities[0].fields[0].nullable", "true or false");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
                "\"endpoints\": [{\"method\": \"FETCH\", \"path\": \"/a\"}]}",
                FW_ERR_SCHEMA, "$.endpoints[0].method", "unknown method");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}], "
                "\"endpoints\": [{\"method\": \"GET\", \"path\": \"a\"}]}",
                FW_ERR_SCHEMA, "$.endpoints[0].path", "starting with '/'");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}, "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}, "
                "{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\"}]}]}",
                FW_ERR_SCHEMA, "$.entities[1]", "duplicate entity");
-  expect_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
+  expect_ir_error("{\"entities\": [{\"name\": \"A\", \"fields\": [{\"name\": \"id\", \"type\": \"integer\", "
                "\"max_length\": -3}]}]}",
                FW_ERR_SCHEMA, "$.entities[0].fields[0].max_length", "positive integer");
   const char bad_utf8[] = "{\"name\": \"\xff\"}";
-  expect_error(bad_utf8, FW_ERR_UTF8, NULL, "UTF-8");
+  expect_ir_error(bad_utf8, FW_ERR_UTF8, NULL, "UTF-8");
 }
 
 int main(void) {

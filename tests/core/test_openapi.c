@@ -3,6 +3,7 @@
  * the refusals. The documents here are synthetic, each written to exercise one rule; the real
  * documents (tests/specs/openapi/) are tested by tests/node/spec_inputs.test.mjs. */
 #include "harness.h"
+#include "ir_expect.h"
 #include "ir_internal.h"
 
 #include <stdlib.h>
@@ -175,25 +176,13 @@ static void test_names_and_swagger2(void) {
   }
 }
 
-static void expect_error(const char *json, fw_status code, const char *path, const char *needle) {
-  fw_ir *ir = NULL;
-  fw_error err;
-  fw_status st = fw_ir_parse(json, strlen(json), &ir, &err);
-  CHECK(st == code);
-  CHECK(ir == NULL);
-  if (path) CHECK_STR(err.path, path);
-  if (!strstr(err.message, needle)) fprintf(stderr, "message: %s\n", err.message);
-  CHECK(strstr(err.message, needle) != NULL);
-  fw_ir_free(ir);
-}
-
 static void test_refusals_and_cycles(void) {
-  expect_error("{\"openapi\": \"2.0\", \"paths\": {}}", FW_ERR_SCHEMA, "$.openapi", "3.0.x");
-  expect_error("{\"swagger\": \"1.2\"}", FW_ERR_SCHEMA, "$.swagger", "2.0");
-  expect_error("{\"openapi\": \"3.1.0\", \"paths\": {}}", FW_ERR_SCHEMA, "$.components.schemas", "no object schema");
-  expect_error("{\"openapi\": \"3.0.0\", \"components\": {\"schemas\": []}}", FW_ERR_SCHEMA, "$.components.schemas",
+  expect_ir_error("{\"openapi\": \"2.0\", \"paths\": {}}", FW_ERR_SCHEMA, "$.openapi", "3.0.x");
+  expect_ir_error("{\"swagger\": \"1.2\"}", FW_ERR_SCHEMA, "$.swagger", "2.0");
+  expect_ir_error("{\"openapi\": \"3.1.0\", \"paths\": {}}", FW_ERR_SCHEMA, "$.components.schemas", "no object schema");
+  expect_ir_error("{\"openapi\": \"3.0.0\", \"components\": {\"schemas\": []}}", FW_ERR_SCHEMA, "$.components.schemas",
                "expected an object");
-  expect_error("{\"openapi\": \"3.0.0\", \"components\": {\"schemas\": {\"A\": {\"properties\": {\"x\": "
+  expect_ir_error("{\"openapi\": \"3.0.0\", \"components\": {\"schemas\": {\"A\": {\"properties\": {\"x\": "
                "{\"type\": \"string\"}}}}}, \"paths\": []}",
                FW_ERR_SCHEMA, "$.paths", "expected an object");
   /* schemas that refer to themselves, directly and through allOf: bounded, not an endless walk */

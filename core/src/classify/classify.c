@@ -61,11 +61,8 @@ void fw_classifier_free(fw_classifier *cl) {
 
 fw_status fw_classifier_set_stack(fw_classifier *cl, const char *stack, fw_error *err) {
   if (!cl) return fw__fail(err, FW_ERR_ARG, "classifier is required");
-  if (stack && !fw__stack_known(cl->rules, stack)) {
-    char names[512];
-    fw__stack_names(cl->rules, names, sizeof names);
-    return fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", stack, names);
-  }
+  fw_status st = fw__stack_check(cl->rules, stack, err);
+  if (st != FW_OK) return st;
   char *copy = stack ? fw__strdup(stack) : NULL;
   if (stack && !copy) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
   fw_free(cl->stack);
@@ -489,13 +486,10 @@ fw_status fw__classify_checked(fw_classifier *cl, const char *text, size_t len,
                                fw_classification *c, fw_error *err) {
   memset(c, 0, sizeof *c);
   c->category = (size_t)-1;
-  if (opts && opts->stack && !fw__stack_known(cl->rules, opts->stack)) {
-    char names[512];
-    fw__stack_names(cl->rules, names, sizeof names);
-    return fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", opts->stack, names);
-  }
+  fw_status st = fw__stack_check(cl->rules, opts ? opts->stack : NULL, err);
+  if (st != FW_OK) return st;
   size_t max = opts && opts->max_input ? opts->max_input : FW_DEFAULT_MAX_INPUT;
-  fw_status st = check_input(text, len, max, text_is_utf8, err);
+  st = check_input(text, len, max, text_is_utf8, err);
   if (st == FW_OK) st = fw__prepare_text(cl, text, len, err);
   if (st == FW_OK) st = fw__parse_exceptions(cl, err);
   if (st != FW_OK) return st;

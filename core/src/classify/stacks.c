@@ -250,10 +250,18 @@ bool fw__stack_known(const fw_rules *rules, const char *stack) {
   return stack && (strcmp(stack, FW_FASTAPI_STACK) == 0 || fw__stack_find(&rules->stacks, stack) != NULL);
 }
 
-void fw__stack_names(const fw_rules *rules, char *out, size_t cap) {
+/* "fastapi-sqlalchemy, django, ..." for messages. */
+static void stack_names(const fw_rules *rules, char *out, size_t cap) {
   size_t w = (size_t)snprintf(out, cap, "%s", FW_FASTAPI_STACK);
   for (size_t i = 0; i < rules->stacks.n && w < cap; i++) {
     if (strcmp(rules->stacks.list[i].id, FW_FASTAPI_STACK) == 0) continue;
     w += (size_t)snprintf(out + w, cap - w, ", %s", rules->stacks.list[i].id);
   }
+}
+
+fw_status fw__stack_check(const fw_rules *rules, const char *stack, fw_error *err) {
+  if (!stack || fw__stack_known(rules, stack)) return FW_OK;
+  char names[512];
+  stack_names(rules, names, sizeof names);
+  return fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", stack, names);
 }

@@ -19,8 +19,9 @@ void fw__stacks_free(fw_stacks *s);
 const fw_stack *fw__stack_find(const fw_stacks *s, const char *id);
 /* Is this a stack the rules know (FW_FASTAPI_STACK always)? */
 bool fw__stack_known(const fw_rules *rules, const char *stack);
-/* "fastapi-sqlalchemy, django, ..." for messages. */
-void fw__stack_names(const fw_rules *rules, char *out, size_t cap);
+/* FW_OK for NULL or a known stack; else FW_ERR_ARG naming the known ones (an asked-for stack:
+ * the classify and enhance options, fw_classifier_set_stack). */
+fw_status fw__stack_check(const fw_rules *rules, const char *stack, fw_error *err);
 /* The templates of cat's lesson in `stack`: its own, else the neutral stack's when it has none
  * (never another stack's code); FW_FASTAPI_STACK's are the category's. false when not even the
  * neutral stack has one. */

@@ -301,9 +301,9 @@ static void render_pick(fw_buf *b, size_t number, const pick *k, const fw_store 
     snprintf(field_pattern, sizeof field_pattern, "%s", k->p->field_pattern);
     exception = short_name(k->p->exception_class);
     if (rerender) {
-      const char *colon = strchr(k->p->field_pattern, ':');
       char constraint[32];
-      snprintf(constraint, sizeof constraint, "%.*s", colon ? (int)(colon - k->p->field_pattern) : 0, k->p->field_pattern);
+      constraint_of(k->p->field_pattern, constraint, sizeof constraint);
+      const char *colon = strchr(k->p->field_pattern, ':');
       const char *field = colon && strcmp(colon + 1, "*") != 0 ? colon + 1 : "";
       lesson_of l = {k->p->category, k->p->exception_class, constraint, strcmp(k->p->entity, "*") ? k->p->entity : NULL, field};
       render_lesson(&l, stack, o->rules, o->ir, &summary, &good, &bad);
@@ -407,12 +407,9 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   if (!base_prompt) base_prompt = "", len = 0;
   if (fw__utf8_invalid_at(base_prompt, len) != (size_t)-1)
     return fw__fail(err, FW_ERR_UTF8, "base prompt is not valid UTF-8");
-  if (o->stack && (!o->rules || !fw__stack_known(o->rules, o->stack))) {
-    char names[512] = "";
-    if (o->rules) fw__stack_names(o->rules, names, sizeof names);
-    return o->rules ? fw__fail(err, FW_ERR_ARG, "unknown stack '%.60s' (known: %s)", o->stack, names)
-                    : fw__fail(err, FW_ERR_ARG, "a stack needs the rules whose lessons it names");
-  }
+  if (o->stack && !o->rules) return fw__fail(err, FW_ERR_ARG, "a stack needs the rules whose lessons it names");
+  fw_status checked = o->rules ? fw__stack_check(o->rules, o->stack, err) : FW_OK;
+  if (checked != FW_OK) return checked;
   bool by_endpoint = strcmp(o->scope, "endpoint") == 0, by_schema = strcmp(o->scope, "schema") == 0;
   char endpoint_pattern[256] = "";
   const char *entity = NULL, *method = NULL;

@@ -300,8 +300,7 @@ static void merge_property(void *ctx, const char *name, const cJSON *prop, bool 
   char fname[256];
   /* DRF writes a relation as its key under the relation's name ("product": 3): the column is
    * product_id, like a nested object's */
-  if (!d.entity_schema && d.type && (strcmp(d.type, "integer") == 0 || (strcmp(d.type, "string") == 0 && d.format && strcmp(d.format, "uuid") == 0)) &&
-      names_entity(m->o, name))
+  if (!d.entity_schema && d.type && (strcmp(d.type, "integer") == 0 || (strcmp(d.type, "string") == 0 && d.format && strcmp(d.format, "uuid") == 0)))
     d.entity_schema = names_entity(m->o, name);
   if (d.entity_schema) {
     /* "author": {"$ref": Author} is the column author_id (authorId where the API is camelCase) */
@@ -322,7 +321,11 @@ static void merge_property(void *ctx, const char *name, const cJSON *prop, bool 
     /* Pydantic v2 writes a Decimal as a string in responses and as number-or-string in requests:
      * the request's spelling is the one that tells */
     cJSON_DeleteItemFromObjectCaseSensitive(f, "format");
-    if (!cJSON_ReplaceItemInObjectCaseSensitive(f, "type", cJSON_CreateString("decimal"))) m->failed = true;
+    cJSON *decimal = cJSON_CreateString("decimal");
+    if (!decimal || !cJSON_ReplaceItemInObjectCaseSensitive(f, "type", decimal)) {
+      cJSON_Delete(decimal);
+      m->failed = true;
+    }
   }
   if (!member(f, "type")) {
     const char *type = d.entity_schema ? "integer" : d.is_enum ? "enum" : d.decimal ? "decimal" : d.type;
