@@ -105,7 +105,7 @@ static void test_drf_style_3_0(void) {
       "\"PaginatedBookList\": {\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\"}, \"next\": "
       "{\"type\": \"string\", \"nullable\": true}, \"results\": {\"type\": \"array\", \"items\": {\"$ref\": "
       "\"#/components/schemas/Book\"}}}},"
-      "\"Shelf\": {\"type\": \"object\", \"required\": [\"id\", \"label\"], \"properties\": {\"id\": {\"type\": "
+      "\"Shelf\": {\"type\": \"object\", \"x-table\": \"library_shelf\", \"required\": [\"id\", \"label\"], \"properties\": {\"id\": {\"type\": "
       "\"integer\"}, \"label\": {\"type\": \"string\"}}},"
       "\"PatchedShelfRequest\": {\"type\": \"object\", \"properties\": {\"label\": {\"type\": \"string\"}, "
       "\"room\": {\"type\": \"string\"}}},"
@@ -113,6 +113,8 @@ static void test_drf_style_3_0(void) {
   fw_ir *ir = parse(doc);
   if (!ir) return;
   CHECK(ir->nentities == 2); /* Book, Shelf: the page and the enum are not entities */
+  CHECK_STR(fw__ir_entity(ir, "Shelf")->table, "library_shelf"); /* x-table names it */
+  CHECK_STR(fw__ir_entity(ir, "Book")->table, "books");          /* else derived */
   const fw_ir_entity *book = fw__ir_entity(ir, "Book");
   const fw_ir_field *f = fw__ir_field(book, "isbn");
   CHECK(f && f->nullable);
