@@ -23,6 +23,9 @@ import wasmModule from '../wasm/dist/forewarn.wasm';
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const SCOPES = new Set(['entity', 'endpoint', 'schema']);
 const ENHANCE_OPTIONS = ['maxPatterns', 'minOccurrences', 'budget', 'quoteCap'];
+// the holdout (issue 15): a fraction of slots withheld per run, and when lessons retire
+const HOLDOUT_OPTIONS = ['holdout', 'runId', 'lifecycle'];
+const LIFECYCLE_OPTIONS = ['minLift', 'minExposures', 'unseenRuns'];
 const ROUTES = new Set(['/classify', '/enhance']);
 const RULES_CACHE_SIZE = 8;
 
@@ -301,6 +304,28 @@ async function classify(body) {
   return fw.raw.classify(text, { ir, endpoint, rules });
 }
 
+// options.holdout (0..1, with options.runId) and options.lifecycle, checked as the CLI checks
+// --holdout, --run-id and the lifecycle options.
+function checkHoldout(options) {
+  const { holdout, runId, lifecycle } = options;
+  if (holdout !== undefined && holdout !== null && !(typeof holdout === 'number' && holdout >= 0 && holdout <= 1))
+    throw fieldError('$.options.holdout', 'expected a fraction from 0 to 1');
+  if (runId !== undefined && runId !== null && !(typeof runId === 'string' && runId.length > 0 && runId.length <= 256))
+    throw fieldError('$.options.runId', 'expected a non-empty string');
+  if (holdout > 0 && !runId) throw fieldError('$.options.runId', 'required with a holdout: its slots are drawn per run');
+  if (lifecycle === undefined || lifecycle === null) return;
+  if (typeof lifecycle !== 'object' || Array.isArray(lifecycle)) throw fieldError('$.options.lifecycle', 'expected an object');
+  checkKeys(lifecycle, LIFECYCLE_OPTIONS, '$.options.lifecycle');
+  const { minLift, minExposures, unseenRuns } = lifecycle;
+  if (minLift !== undefined && minLift !== null && !(typeof minLift === 'number' && minLift >= -1 && minLift <= 1))
+    throw fieldError('$.options.lifecycle.minLift', 'expected a number from -1 to 1');
+  const whole = (n) => Number.isSafeInteger(n) && n >= 1 && n <= 0x7fffffff;
+  if (minExposures !== undefined && minExposures !== null && !whole(minExposures))
+    throw fieldError('$.options.lifecycle.minExposures', 'expected an integer of at least 1');
+  if (unseenRuns !== undefined && unseenRuns !== null && unseenRuns !== 'never' && !whole(unseenRuns))
+    throw fieldError('$.options.lifecycle.unseenRuns', 'expected an integer of at least 1, or "never"');
+}
+
 async function enhance(body, env) {
   checkKeys(body, ['prompt', 'scope', 'target', 'ir', 'patterns', 'options'], '$');
   const prompt = stringField(body, 'prompt', { required: true });
@@ -310,13 +335,14 @@ async function enhance(body, env) {
   const ir = documentField(body, 'ir');
   const options = body.options ?? {};
   if (typeof options !== 'object' || Array.isArray(options)) throw fieldError('$.options', 'expected an object');
-  checkKeys(options, ENHANCE_OPTIONS, '$.options');
+  checkKeys(options, [...ENHANCE_OPTIONS, ...HOLDOUT_OPTIONS], '$.options');
   for (const k of ENHANCE_OPTIONS) {
     const n = options[k];
     if (n !== undefined && n !== null && !(Number.isSafeInteger(n) && n >= 0 && n <= 0x7fffffff)) {
       throw fieldError(`$.options.${k}`, 'expected a non-negative integer');
     }
   }
+  checkHoldout(options);
   let doc = body.patterns;
   if (doc === undefined || doc === null) {
     if (neo4jSettings(env).length === 0) {

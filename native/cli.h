@@ -58,6 +58,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_enhance(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
+int cmd_pattern(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_redact(int argc, char **argv);

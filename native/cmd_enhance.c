@@ -21,7 +21,8 @@ static void enhance_usage(FILE *out) {
         "                        [--ir IR.json] [--prompt FILE|-] [--store PATH|neo4j+http://HOST:PORT]\n"
         "                        [--rules FILE] [--redact FILE] [--stack NAME] [--lessons FILE]\n"
         "                        [--max-patterns N] [--min-occurrences N] [--budget CHARS]\n"
-        "                        [--manifest-out FILE --run-id ID] [--json]\n"
+        "                        [--manifest-out FILE --run-id ID [--holdout FRACTION]] [--json]\n"
+        "                        [--min-lift X] [--min-exposures N] [--unseen-runs N|never]\n"
         "       forewarn enhance --batch FILE|- [same options]\n"
         "\n"
         "Print the base prompt followed by the known issues to avoid: at most N patterns\n"
@@ -32,6 +33,12 @@ static void enhance_usage(FILE *out) {
         "and writes one JSON line {scope, target, prompt, section, injected} each, loading the\n"
         "store once. Lessons are written in the prompt's stack: --stack NAME, else the IR's\n"
         "\"stack\", else as each was stored (docs/rules.md, \"Stacks\").\n"
+        "Eligible lessons are ranked by expected benefit once measured (else by frequency);\n"
+        "retired ones are left out (`forewarn patterns --state retired`).\n"
+        "  --holdout F        withhold each warning from a fraction F of its (run, target) slots,\n"
+        "                     chosen by a hash of pattern, run and target; the manifest lists it\n"
+        "                     with \"withheld\": true, so that ingest measures its effect (default 0)\n"
+        LIFECYCLE_OPTION_HELP
         "\n"
         "Example:\n"
         "  forewarn enhance --entity Product --ir examples/shop/ir.json \\\n"
@@ -170,7 +177,8 @@ static int enhance_batch(const char *path, const fw_store *store, fw_enhance_opt
 int cmd_enhance(int argc, char **argv) {
   const char *entity = NULL, *endpoint = NULL, *schema = NULL, *ir_path = NULL, *prompt_path = NULL,
              *store_opt = NULL, *rules_path = NULL, *redact_path = NULL, *manifest_out = NULL, *run_id = NULL,
-             *batch = NULL, *stack = NULL, *lessons_path = NULL;
+             *batch = NULL, *stack = NULL, *lessons_path = NULL, *holdout = NULL;
+  cli_lifecycle life = {0};
   long long max = 5, min = 2, budget = 2000;
   bool json = false;
   const cli_option opts[] = {
@@ -182,7 +190,8 @@ int cmd_enhance(int argc, char **argv) {
       {"--run-id", OPT_STRING, &run_id},       {"--max-patterns", OPT_NUMBER, &max},
       {"--min-occurrences", OPT_NUMBER, &min}, {"--budget", OPT_NUMBER, &budget},
       {"--json", OPT_FLAG, &json},             {"--batch", OPT_STRING, &batch},
-      {"--stack", OPT_STRING, &stack},         {"--lessons", OPT_STRING, &lessons_path}};
+      {"--stack", OPT_STRING, &stack},         {"--lessons", OPT_STRING, &lessons_path},
+      {"--holdout", OPT_STRING, &holdout},     CLI_LIFECYCLE_OPTIONS(life)};
   int rc = parse_options(argc, argv, "enhance", opts, sizeof opts / sizeof *opts, enhance_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
   int scopes = (entity != NULL) + (endpoint != NULL) + (schema != NULL) + (batch != NULL);
@@ -194,6 +203,14 @@ int cmd_enhance(int argc, char **argv) {
     fprintf(stderr, "forewarn enhance: --manifest-out and --run-id go together\n");
     return EXIT_USAGE;
   }
+  double fraction = 0.0;
+  fw_lifecycle_options lifecycle;
+  if (holdout && (rc = cli_fraction("enhance", "--holdout", holdout, 0.0, 1.0, &fraction)) != EXIT_OK) return rc;
+  if (fraction > 0.0 && !run_id) {
+    fprintf(stderr, "forewarn enhance: --holdout needs --run-id and --manifest-out: the manifest records what was withheld\n");
+    return EXIT_USAGE;
+  }
+  if ((rc = cli_lifecycle_parse("enhance", &life, &lifecycle)) != EXIT_OK) return rc;
   fw_rules *rules = NULL;
   fw_ir *ir = NULL;
   char *prompt = NULL, *out = NULL;
@@ -219,6 +236,9 @@ int cmd_enhance(int argc, char **argv) {
   o.max_patterns = (size_t)max;
   o.min_occurrences = min;
   o.budget = (size_t)budget;
+  o.holdout = fraction;
+  o.run_id = run_id;
+  o.lifecycle = &lifecycle;
   cli_store store;
   fw_store *mem = NULL;
   if ((rc = cli_store_open(store_opt, &store)) != EXIT_OK) goto done;

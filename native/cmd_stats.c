@@ -11,17 +11,26 @@
 
 static void stats_usage(FILE *out) {
   fputs("usage: forewarn stats [--store PATH|neo4j+http://HOST:PORT] [--json]\n"
+        "                      [--min-lift X] [--min-exposures N] [--unseen-runs N|never]\n"
         "\n"
         "Per ingested run: violations, classified, new patterns, repeated errors (a known pattern\n"
-        "recurring), injected warnings, prevented, prevention rate; then the store's totals.\n",
+        "recurring), injected warnings, prevented, prevention rate; then the store's totals.\n"
+        "Then each lesson's measured effect (enhance --holdout): the lift in recurrence rate from\n"
+        "the slots it was withheld from to those it was injected into, with a 95% interval,\n"
+        "sorted by lift, and which lessons are shown to work, show no effect, or make things worse.\n"
+        LIFECYCLE_OPTION_HELP,
         out);
 }
 
 static void patterns_usage(FILE *out) {
   fputs("usage: forewarn patterns [--store PATH|neo4j+http://HOST:PORT] [--json] [--unclassified]\n"
+        "                         [--state active|escalated|retired]\n"
+        "                         [--min-lift X] [--min-exposures N] [--unseen-runs N|never]\n"
         "\n"
-        "List the stored anti-patterns (every field, counters, prevention_rate, first/last seen),\n"
-        "or with --unclassified the errors no rule classified, grouped by message template.\n",
+        "List the stored anti-patterns (every field, counters, prevention_rate, first/last seen,\n"
+        "state and measured effect), or with --unclassified the errors no rule classified,\n"
+        "grouped by message template. --state keeps the lessons in that state.\n"
+        LIFECYCLE_OPTION_HELP,
         out);
 }
 
@@ -30,31 +39,101 @@ static const char *s_of(const cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* One read through the file store's interface. */
-static int read_store(const char *store_opt, bool unclassified, bool stats, char **out) {
+/* What a question needs, read once from the store (file or Neo4j) into memory. */
+typedef enum { READ_STATS, READ_LESSONS, READ_UNCLASSIFIED } read_kind;
+
+static int read_store(const char *store_opt, read_kind kind, const fw_lifecycle_options *life,
+                      const char *state, char **out) {
   cli_store store;
   int rc = cli_store_open(store_opt, &store);
   if (rc != EXIT_OK) return rc;
-  fw_error err;
-  fw_status st = stats ? store.methods->stats(store.self, out, &err)
-                       : store.methods->list(store.self, unclassified, out, &err);
+  fw_store *mem = NULL;
+  rc = cli_store_load_for_enhance(&store, NULL, &mem); /* the whole store; errors printed */
   cli_store_close(&store);
+  if (rc != EXIT_OK) return rc;
+  fw_error err;
+  fw_status st = kind == READ_STATS     ? fw_store_stats_with(mem, life, out, &err)
+                 : kind == READ_LESSONS ? fw_store_lessons(mem, life, state, out, &err)
+                                        : fw_store_list(mem, true, out, &err);
+  fw_store_free(mem);
   if (st != FW_OK) {
-    /* the file layer already said why (corrupt, unreadable); core errors are reported here */
-    if (st != FW_ERR_ARG) cli_report("store", &err);
-    return EXIT_RUNTIME;
+    cli_report(kind == READ_STATS ? "stats" : "patterns", &err);
+    return cli_exit_for(st);
   }
   return EXIT_OK;
+}
+
+static const char *interval(const cJSON *effect, char *buf, size_t cap) {
+  const cJSON *ci = cJSON_GetObjectItemCaseSensitive(effect, "ci95");
+  if (!cJSON_IsArray(ci)) return "-";
+  snprintf(buf, cap, "[%+.2f, %+.2f]", cJSON_GetArrayItem(ci, 0)->valuedouble, cJSON_GetArrayItem(ci, 1)->valuedouble);
+  return buf;
+}
+
+/* The effect table, sorted by lift as stats gives it, and what it shows in words. */
+static void print_effects(const cJSON *doc) {
+  const cJSON *effects = cJSON_GetObjectItemCaseSensitive(doc, "effects");
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "totals");
+  const cJSON *life = cJSON_GetObjectItemCaseSensitive(doc, "lifecycle");
+  printf("\nlessons: %lld active, %lld escalated, %lld retired (retired below a lift of %.2f, effects from %lld "
+         "slots per arm, unseen after %lld runs)\n",
+         (long long)cli_json_number(t, "active"), (long long)cli_json_number(t, "escalated"),
+         (long long)cli_json_number(t, "retired"), cli_json_number(life, "min_lift"),
+         (long long)cli_json_number(life, "min_exposures"), (long long)cli_json_number(life, "unseen_runs"));
+  if (cJSON_GetArraySize(effects) == 0) {
+    puts("no lesson was injected or withheld yet: `forewarn enhance --holdout 0.2` measures their effect");
+    return;
+  }
+  puts("effect: recurrence rate when withheld minus when injected (lift), 95% interval (Newcombe)");
+  printf("%-22s %-26s %-34s %9s %9s %7s %-18s %-9s\n", "pattern", "category", "entity / field", "injected",
+         "withheld", "lift", "95% interval", "state");
+  const cJSON *e;
+  char buf[64], where[160];
+  cJSON_ArrayForEach(e, effects) {
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(e, "effect");
+    const cJSON *lift = cJSON_GetObjectItemCaseSensitive(x, "lift");
+    char lift_text[16] = "-";
+    if (cJSON_IsNumber(lift)) snprintf(lift_text, sizeof lift_text, "%+.2f", lift->valuedouble);
+    snprintf(where, sizeof where, "%s %s", s_of(e, "entity_pattern"), s_of(e, "field_pattern"));
+    printf("%-22.22s %-26.26s %-34.34s %4lld/%-4lld %4lld/%-4lld %7s %-18s %-9s\n", s_of(e, "pattern_id"),
+           s_of(e, "category"), where, (long long)cli_json_number(x, "injected_recurred"),
+           (long long)cli_json_number(x, "injected"), (long long)cli_json_number(x, "withheld_recurred"),
+           (long long)cli_json_number(x, "withheld"), lift_text, interval(x, buf, sizeof buf), s_of(e, "state"));
+  }
+  static const char *const verdicts[][2] = {{"works", "shown to work (interval above 0)"},
+                                            {"no_effect_shown", "no effect shown (interval holds 0)"},
+                                            {"worse", "make things worse (interval below 0)"},
+                                            {"not_enough_data", "not enough data yet"}};
+  for (size_t v = 0; v < sizeof verdicts / sizeof *verdicts; v++) {
+    size_t n = 0;
+    cJSON_ArrayForEach(e, effects) {
+      if (strcmp(s_of(e, "verdict"), verdicts[v][0]) != 0) continue;
+      if (n++ == 0) printf("%s: ", verdicts[v][1]);
+      else fputs(", ", stdout);
+      fputs(s_of(e, "pattern_id"), stdout);
+    }
+    if (n) printf(" (%zu)\n", n);
+  }
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(t, "effect");
+  const cJSON *lift = cJSON_GetObjectItemCaseSensitive(all, "lift");
+  if (cJSON_IsNumber(lift))
+    printf("all lessons: lift %+.3f %s from %lld injected and %lld withheld slots\n", lift->valuedouble,
+           interval(all, buf, sizeof buf), (long long)cli_json_number(all, "injected"),
+           (long long)cli_json_number(all, "withheld"));
 }
 
 int cmd_stats(int argc, char **argv) {
   const char *store_opt = NULL;
   bool json = false;
-  const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--json", OPT_FLAG, &json}};
-  int rc = parse_options(argc, argv, "stats", opts, 2, stats_usage, NULL);
+  cli_lifecycle life = {0};
+  const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--json", OPT_FLAG, &json},
+                             CLI_LIFECYCLE_OPTIONS(life)};
+  int rc = parse_options(argc, argv, "stats", opts, sizeof opts / sizeof *opts, stats_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
+  fw_lifecycle_options lifecycle;
+  if ((rc = cli_lifecycle_parse("stats", &life, &lifecycle)) != EXIT_OK) return rc;
   char *out = NULL;
-  if ((rc = read_store(store_opt, false, true, &out)) != EXIT_OK) return rc;
+  if ((rc = read_store(store_opt, READ_STATS, &lifecycle, NULL, &out)) != EXIT_OK) return rc;
   if (json) {
     puts(out);
     fw_free(out);
@@ -78,19 +157,33 @@ int cmd_stats(int argc, char **argv) {
          (long long)cli_json_number(t, "runs"), (long long)cli_json_number(t, "patterns"), (long long)cli_json_number(t, "general_patterns"), (long long)cli_json_number(t, "occurrences"),
          (long long)cli_json_number(t, "prevented"), 100.0 * cli_json_number(t, "prevention_rate"), (long long)cli_json_number(t, "unclassified_errors"),
          (long long)cli_json_number(t, "unclassified_groups"), *first ? first : "none yet");
+  print_effects(doc);
   cJSON_Delete(doc);
   return EXIT_OK;
 }
 
 int cmd_patterns(int argc, char **argv) {
-  const char *store_opt = NULL;
+  const char *store_opt = NULL, *state = NULL;
   bool json = false, unclassified = false;
+  cli_lifecycle life = {0};
   const cli_option opts[] = {{"--store", OPT_STRING, &store_opt}, {"--json", OPT_FLAG, &json},
-                             {"--unclassified", OPT_FLAG, &unclassified}};
-  int rc = parse_options(argc, argv, "patterns", opts, 3, patterns_usage, NULL);
+                             {"--unclassified", OPT_FLAG, &unclassified}, {"--state", OPT_STRING, &state},
+                             CLI_LIFECYCLE_OPTIONS(life)};
+  int rc = parse_options(argc, argv, "patterns", opts, sizeof opts / sizeof *opts, patterns_usage, NULL);
   if (rc) return rc < 0 ? EXIT_OK : rc;
+  fw_lifecycle_options lifecycle;
+  if ((rc = cli_lifecycle_parse("patterns", &life, &lifecycle)) != EXIT_OK) return rc;
+  if (state && strcmp(state, "active") != 0 && strcmp(state, "escalated") != 0 && strcmp(state, "retired") != 0) {
+    fprintf(stderr, "forewarn patterns: --state is active, escalated or retired, not '%s'\n", state);
+    return EXIT_USAGE;
+  }
+  if (state && unclassified) {
+    fprintf(stderr, "forewarn patterns: --state is for lessons, not --unclassified errors\n");
+    return EXIT_USAGE;
+  }
   char *out = NULL;
-  if ((rc = read_store(store_opt, unclassified, false, &out)) != EXIT_OK) return rc;
+  rc = read_store(store_opt, unclassified ? READ_UNCLASSIFIED : READ_LESSONS, &lifecycle, state, &out);
+  if (rc != EXIT_OK) return rc;
   if (json) {
     puts(out);
     fw_free(out);
@@ -105,12 +198,15 @@ int cmd_patterns(int argc, char **argv) {
              s_of(p, "exception_class"), s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "message_template"));
       continue;
     }
-    printf("%s  %-26s %-14s %-22s %-24s occurrences %lld, prevented %lld (%.0f%%), injected %lld\n"
-           "    %s  first %s  last %s\n    %s\n",
+    const char *reason = s_of(p, "state_reason");
+    printf("%s  %-26s %-14s %-22s %-24s occurrences %lld, prevented %lld (%.0f%%), injected %lld, withheld %lld\n"
+           "    %s%s%s%s  %s  first %s  last %s\n    %s\n",
            s_of(p, "pattern_id"), s_of(p, "category"), s_of(p, "entity_pattern"), s_of(p, "field_pattern"),
            s_of(p, "endpoint_pattern"), (long long)cli_json_number(p, "occurrence_count"), (long long)cli_json_number(p, "times_prevented"),
-           100.0 * cli_json_number(p, "prevention_rate"), (long long)cli_json_number(p, "times_injected"), s_of(p, "exception_class"),
-           s_of(p, "first_seen"), s_of(p, "last_seen"), s_of(p, "remediation"));
+           100.0 * cli_json_number(p, "prevention_rate"), (long long)cli_json_number(p, "times_injected"),
+           (long long)cli_json_number(p, "times_withheld"), s_of(p, "state"), *reason ? " (" : "",
+           *reason ? reason : "", *reason ? ")" : "", s_of(p, "exception_class"), s_of(p, "first_seen"), s_of(p, "last_seen"),
+           s_of(p, "remediation"));
   }
   cJSON_Delete(arr);
   return EXIT_OK;

@@ -15,8 +15,9 @@ static void usage(FILE *out) {
         "  classify   classify an error text (or JSON lines of them) into an anti-pattern\n"
         "  ingest     store the anti-patterns of one smoke run (feedback collector)\n"
         "  enhance    print a generation prompt with the known issues to avoid\n"
-        "  stats      per-run history: repeated errors, prevention rate, totals\n"
-        "  patterns   list the stored anti-patterns (or --unclassified errors)\n"
+        "  stats      per-run history: repeated errors, prevention rate, totals, lessons' effects\n"
+        "  patterns   list the stored anti-patterns with their state (or --unclassified errors)\n"
+        "  pattern    retire or activate a lesson: a person's decision\n"
         "  migrate    apply the Neo4j store's schema (idempotent)\n"
         "  store      export / import a whole store as JSON lines (file store <-> Neo4j)\n"
         "  redact     print a text with its secrets replaced (what every stored text goes through)\n"
@@ -56,6 +57,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "enhance") == 0) return cmd_enhance(argc - 1, argv + 1);
   if (strcmp(cmd, "stats") == 0) return cmd_stats(argc - 1, argv + 1);
   if (strcmp(cmd, "patterns") == 0) return cmd_patterns(argc - 1, argv + 1);
+  if (strcmp(cmd, "pattern") == 0) return cmd_pattern(argc - 1, argv + 1);
   if (strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
   if (strcmp(cmd, "store") == 0) return cmd_store(argc - 1, argv + 1);
   if (strcmp(cmd, "redact") == 0) return cmd_redact(argc - 1, argv + 1);

@@ -164,6 +164,29 @@ export interface EnhanceOptions {
   quoteCap?: CoreInt | null;
   /** Write each lesson in this stack (see ClassifyOptions.stack); default: the IR's "stack", else as stored. */
   stack?: string | null;
+  /** Withhold each warning from this fraction (0..1) of its (run, target) slots; needs runId. */
+  holdout?: number | null;
+  /** The run the prompt is for (the holdout's slots are drawn per run). */
+  runId?: string | null;
+  /** Which lessons are retired (never injected). */
+  lifecycle?: LifecycleOptions | null;
+}
+
+/** When a lesson retires (docs/formats.md, "Effect and lifecycle"). */
+export interface LifecycleOptions {
+  /** Retired when its lift's 95 % upper bound is below this (default 0.05). */
+  minLift?: number | null;
+  /** Slots per arm before an effect is reported (default 5). */
+  minExposures?: CoreInt | null;
+  /** Retired after this many runs without its error (default 20), or never. */
+  unseenRuns?: CoreInt | 'never' | null;
+}
+
+export interface PatternsOptions {
+  unclassified?: boolean;
+  /** Only the lessons in this state. */
+  state?: 'active' | 'escalated' | 'retired' | null;
+  lifecycle?: LifecycleOptions | null;
 }
 
 export interface Injection {
@@ -214,6 +237,10 @@ export interface FeedbackProcessingResult {
 export interface StoreStats {
   runs: Array<Record<string, unknown>>;
   totals: Record<string, unknown>;
+  /** Each lesson injected or withheld: state, verdict and effect, sorted by lift. */
+  effects: Array<Record<string, unknown>>;
+  /** The thresholds used: {min_lift, min_exposures, unseen_runs}. */
+  lifecycle: Record<string, number>;
 }
 
 /** A compiled rule set: the built-in pack plus user packs, whose rules are tried first. */
@@ -242,8 +269,12 @@ export interface MemoryStore {
   toJSON(): Record<string, unknown>;
   /** The store document as the core writes it (what the native file store holds). */
   serialize(): string;
-  stats(): StoreStats;
-  patterns(options?: { unclassified?: boolean }): Array<Record<string, unknown>>;
+  stats(options?: { lifecycle?: LifecycleOptions | null }): StoreStats;
+  patterns(options?: PatternsOptions): Array<Record<string, unknown>>;
+  /** A person's decision on a lesson; returns the pattern after it. */
+  decide(patternId: string, decision: 'retired' | 'active', options?: { now?: Date | string }): Record<string, unknown>;
+  retire(patternId: string, options?: { now?: Date | string }): Record<string, unknown>;
+  activate(patternId: string, options?: { now?: Date | string }): Record<string, unknown>;
   get(patternId: string): Record<string, unknown> | null;
   query(query?: {
     entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
@@ -320,8 +351,11 @@ export interface Neo4jStore {
   /** Collect one smoke run (and the manifest of its prompts, or null) into Neo4j (as apply()). */
   collect(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     options?: CollectOptions): Promise<FeedbackProcessingResult>;
-  stats(): Promise<StoreStats>;
-  patterns(options?: { unclassified?: boolean }): Promise<Array<Record<string, unknown>>>;
+  stats(options?: { lifecycle?: LifecycleOptions | null }): Promise<StoreStats>;
+  patterns(options?: PatternsOptions): Promise<Array<Record<string, unknown>>>;
+  decide(patternId: string, decision: 'retired' | 'active', options?: { now?: Date | string }): Promise<Record<string, unknown>>;
+  retire(patternId: string, options?: { now?: Date | string }): Promise<Record<string, unknown>>;
+  activate(patternId: string, options?: { now?: Date | string }): Promise<Record<string, unknown>>;
   get(patternId: string): Promise<Record<string, unknown> | null>;
   query(query?: {
     entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
@@ -345,8 +379,8 @@ export interface RawApi {
   collect(smokeResult: SmokeInput, ir: IR | JsonDocument | null, manifest: JsonDocument | null,
     store: MemoryStore, options?: CollectOptions): string;
   apply(store: MemoryStore, changeset: JsonDocument): string;
-  stats(store: MemoryStore): string;
-  patterns(store: MemoryStore, options?: { unclassified?: boolean }): string;
+  stats(store: MemoryStore, options?: { lifecycle?: LifecycleOptions | null }): string;
+  patterns(store: MemoryStore, options?: PatternsOptions): string;
 }
 
 /** One instance of forewarn.wasm with its own memory. */

@@ -154,6 +154,32 @@ const NEO4J_DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
 const REDACT_CACHE_SIZE = 4; // compiled `redact` packs kept per instance (most recently used)
 
 // {scope, target} from {scope, target} or one of the shorthands {entity}, {endpoint}, {schema}.
+// The lifecycle thresholds ({minLift, minExposures, unseenRuns}) as the core's arguments: NaN
+// and 0 are its defaults, -1 "never" for unseenRuns.
+function lifecycleArgs(lifecycle) {
+  if (lifecycle === undefined || lifecycle === null) return [NaN, 0, 0];
+  if (typeof lifecycle !== 'object') throw new TypeError('lifecycle: expected {minLift?, minExposures?, unseenRuns?}');
+  const { minLift, minExposures, unseenRuns } = lifecycle;
+  if (minLift !== undefined && minLift !== null && !(typeof minLift === 'number' && minLift >= -1 && minLift <= 1))
+    throw new TypeError('lifecycle.minLift: expected a number from -1 to 1');
+  const unseen = unseenRuns === 'never' ? -1 : intOption('lifecycle.unseenRuns', unseenRuns, 0, 1);
+  return [minLift ?? NaN, intOption('lifecycle.minExposures', minExposures, 0, 1), unseen];
+}
+
+function holdoutOption(holdout) {
+  if (holdout === undefined || holdout === null) return 0;
+  if (!(typeof holdout === 'number' && holdout >= 0 && holdout <= 1))
+    throw new TypeError('holdout: expected a fraction from 0 to 1');
+  return holdout;
+}
+
+function stateOption(state) {
+  if (state === undefined || state === null) return null;
+  if (!['active', 'escalated', 'retired'].includes(state))
+    throw new TypeError('state: expected "active", "escalated" or "retired"');
+  return state;
+}
+
 function resolveTarget(target) {
   let { scope, target: name } = target ?? {};
   if (!scope) {
@@ -420,10 +446,21 @@ export class Forewarn {
       /** The store document as the core writes it, byte for byte. */
       serialize() { return fw.#takeString(x.fw_wasm_store_to_json(this.#ptr(), fw.#err)); }
       get size() { return x.fw_store_pattern_count(this.#ptr()); }
-      /** Per-run history and totals. */
-      stats() { return JSON.parse(fw.raw.stats(this)); }
-      /** Every pattern, or with {unclassified: true} every unclassified error group. */
-      patterns({ unclassified = false } = {}) { return JSON.parse(fw.raw.patterns(this, { unclassified })); }
+      /** Per-run history, totals and each lesson's measured effect ({lifecycle} thresholds). */
+      stats(options = {}) { return JSON.parse(fw.raw.stats(this, options)); }
+      /** Every pattern with its state and effect ({state?, lifecycle?}), or with
+       * {unclassified: true} every unclassified error group. */
+      patterns(options = {}) { return JSON.parse(fw.raw.patterns(this, options)); }
+      /** A person's decision: "retired" (not injected) or "active" (kept); the pattern after it. */
+      decide(patternId, decision, { now } = {}) {
+        return JSON.parse(fw.#call(() => {
+          const ptr = this.#ptr();
+          return fw.#withStrings([String(patternId), String(decision), isoNow(now)], ([id, d, n]) =>
+            fw.#takeString(x.fw_wasm_store_decide(ptr, id.ptr, d.ptr, n.ptr, fw.#err)));
+        }));
+      }
+      retire(patternId, options) { return this.decide(patternId, 'retired', options); }
+      activate(patternId, options) { return this.decide(patternId, 'active', options); }
       /** One pattern by id, or null. */
       get(patternId) {
         return JSON.parse(fw.#call(() => {
@@ -665,14 +702,33 @@ export class Forewarn {
       /** The whole store as a MemoryStore (one read; delete() it when done). */
       snapshot() { return this.#load(fw.#takeString(x.fw_wasm_cypher_dump(1, fw.#err))); }
 
-      /** Per-run history and totals. */
-      stats() { return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(0, fw.#err)), (m) => m.stats()); }
-
-      /** Every pattern, or with {unclassified: true} every unclassified error group. */
-      patterns({ unclassified = false } = {}) {
-        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(unclassified ? 0 : 1, fw.#err)),
-          (m) => m.patterns({ unclassified }));
+      /** Per-run history, totals and each lesson's measured effect ({lifecycle} thresholds). */
+      stats(options = {}) {
+        lifecycleArgs(options.lifecycle); // checked before the request
+        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(0, fw.#err)), (m) => m.stats(options));
       }
+
+      /** Every pattern with its state and effect, or with {unclassified: true} every
+       * unclassified error group. Options as MemoryStore.patterns(). */
+      patterns(options = {}) {
+        lifecycleArgs(options.lifecycle);
+        stateOption(options.state);
+        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(options.unclassified ? 0 : 1, fw.#err)),
+          (m) => m.patterns(options));
+      }
+
+      /** A person's decision: "retired" or "active"; the pattern after it (a ForewarnError
+       * "argument" when the id is not stored). */
+      async decide(patternId, decision, { now } = {}) {
+        const id = String(patternId);
+        const body = fw.#withStrings([id, String(decision), isoNow(now)], ([p, d, n]) =>
+          fw.#takeString(x.fw_wasm_cypher_decide(p.ptr, d.ptr, n.ptr, fw.#err)));
+        const found = await this.#with(body, (m) => m.get(id));
+        if (!found) throw new ForewarnError('argument', `no pattern '${id}' in the store`);
+        return found;
+      }
+      retire(patternId, options) { return this.decide(patternId, 'retired', options); }
+      activate(patternId, options) { return this.decide(patternId, 'active', options); }
 
       /** One pattern by id, or null. */
       get(patternId) {
@@ -694,10 +750,14 @@ export class Forewarn {
        */
       async enhance(prompt, target, options = {}) {
         const { scope, name } = resolveTarget(target);
-        const minOccurrences = intOption('minOccurrences', options.minOccurrences, 0); // read before any pointer
+        // read before any pointer
+        const minOccurrences = intOption('minOccurrences', options.minOccurrences, 0);
+        const maxPatterns = intOption('maxPatterns', options.maxPatterns, 0);
+        const [, minExposures, unseenRuns] = lifecycleArgs(options.lifecycle);
         return fw.#withIRAsync(options.ir, async (ir) => {
           const body = fw.#call(() => fw.#withStrings([scope ?? null, name ?? null], ([s, t]) =>
-            fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0, minOccurrences, fw.#err))));
+            fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0, minOccurrences,
+              maxPatterns, minExposures, unseenRuns, fw.#err))));
           return this.#with(body, (m) => fw.enhance(prompt, { scope, target: name }, m, { ...options, ir }));
         });
       }
@@ -732,9 +792,19 @@ export class Forewarn {
         return fw.#withStrings([asText(changeset)], ([c]) =>
           fw.#takeString(x.fw_wasm_store_apply(ptr, c.ptr, c.len, fw.#err)));
       }),
-      stats: (store) => fw.#takeString(x.fw_wasm_store_stats(this.MemoryStore.ptr(store), fw.#err)),
-      patterns: (store, { unclassified = false } = {}) =>
-        fw.#takeString(x.fw_wasm_store_list(this.MemoryStore.ptr(store), unclassified ? 1 : 0, fw.#err)),
+      stats: (store, { lifecycle } = {}) => {
+        const life = lifecycleArgs(lifecycle);
+        return fw.#takeString(x.fw_wasm_store_stats(this.MemoryStore.ptr(store), ...life, fw.#err));
+      },
+      // the lessons with their state and effect; {unclassified: true}: the unclassified groups
+      patterns: (store, { unclassified = false, state, lifecycle } = {}) => {
+        const life = lifecycleArgs(lifecycle), only = stateOption(state);
+        if (unclassified) return fw.#takeString(x.fw_wasm_store_list(this.MemoryStore.ptr(store), 1, fw.#err));
+        return fw.#call(() => {
+          const ptr = this.MemoryStore.ptr(store);
+          return fw.#withStrings([only], ([st]) => fw.#takeString(x.fw_wasm_store_lessons(ptr, st.ptr, ...life, fw.#err)));
+        });
+      },
     });
   }
 
@@ -952,19 +1022,24 @@ export class Forewarn {
     });
   }
 
-  #enhance(prompt, target, store, { ir, rules, maxPatterns, minOccurrences, budget, quoteCap, stack } = {}) {
+  #enhance(prompt, target, store, { ir, rules, maxPatterns, minOccurrences, budget, quoteCap, stack, holdout, runId,
+    lifecycle } = {}) {
     if (stack !== undefined && stack !== null && (typeof stack !== 'string' || !stack))
       throw new TypeError('stack: expected a stack name ("django", "express-prisma", ...)');
+    if (runId !== undefined && runId !== null && (typeof runId !== 'string' || !runId))
+      throw new TypeError('runId: expected a non-empty string');
     // 0 is the core's default for each
     const n = [intOption('maxPatterns', maxPatterns, 0), intOption('minOccurrences', minOccurrences, 0),
       intOption('budget', budget, 0), intOption('quoteCap', quoteCap, 0)];
+    const held = holdoutOption(holdout), life = lifecycleArgs(lifecycle);
     return this.#call(() => {
       const storePtr = this.MemoryStore.ptr(store);
       const { scope, name } = resolveTarget(target);
       const rulesPtr = this.#rules(rules).rules;
       return this.#withIR(ir, (irPtr) =>
-        this.#withStrings([prompt ?? '', scope ?? null, name ?? null, stack ?? null], ([p, s, t, k]) =>
-          this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr, ...n, k.ptr, this.#err))));
+        this.#withStrings([prompt ?? '', scope ?? null, name ?? null, stack ?? null, runId ?? null], ([p, s, t, k, r]) =>
+          this.#takeString(this.#x.fw_wasm_enhance(storePtr, p.ptr, p.len, s.ptr, t.ptr, irPtr, rulesPtr, ...n, k.ptr,
+            held, r.ptr, ...life, this.#err))));
     });
   }
 

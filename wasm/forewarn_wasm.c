@@ -5,6 +5,8 @@
  */
 #include "forewarn_wasm.h"
 
+#include <math.h>
+
 #include <malloc.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -183,12 +185,28 @@ char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len,
   return result(fw_collect(c, smoke, smoke_len, ir, manifest, manifest_len, now, &out, e), out, e);
 }
 
+/* The lifecycle thresholds from JS: NaN min_lift and 0 counts mean the defaults. */
+static fw_lifecycle_options lifecycle(double min_lift, int min_exposures, int unseen_runs) {
+  fw_lifecycle_options o = {0};
+  o.min_lift_set = min_lift == min_lift; /* not NaN */
+  o.min_lift = o.min_lift_set ? min_lift : 0.0;
+  o.min_exposures = min_exposures;
+  o.unseen_runs = unseen_runs;
+  return o;
+}
+
 char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len,
                                const char *scope, const char *target, const fw_ir *ir,
                                const fw_rules *rules, size_t max_patterns, int min_occurrences,
-                               size_t budget, size_t quote_cap, const char *stack, fw_error *e) {
+                               size_t budget, size_t quote_cap, const char *stack, double holdout,
+                               const char *run_id, double min_lift, int min_exposures, int unseen_runs,
+                               fw_error *e) {
   reset(e);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
   fw_enhance_options o = {0};
+  o.holdout = holdout;
+  o.run_id = run_id;
+  o.lifecycle = &life;
   o.stack = stack;
   o.scope = scope;
   o.target = target;
@@ -232,10 +250,34 @@ char *fw_wasm_store_list(const fw_store *s, int unclassified, fw_error *e) {
   return result(fw_store_list(s, unclassified != 0, &out, e), out, e);
 }
 
-char *fw_wasm_store_stats(const fw_store *s, fw_error *e) {
+char *fw_wasm_store_stats(const fw_store *s, double min_lift, int min_exposures, int unseen_runs, fw_error *e) {
+  reset(e);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
+  char *out = NULL;
+  return result(fw_store_stats_with(s, &life, &out, e), out, e);
+}
+
+char *fw_wasm_store_lessons(const fw_store *s, const char *state, double min_lift, int min_exposures,
+                            int unseen_runs, fw_error *e) {
+  reset(e);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
+  char *out = NULL;
+  return result(fw_store_lessons(s, &life, state, &out, e), out, e);
+}
+
+char *fw_wasm_store_decide(fw_store *s, const char *pattern_id, const char *decision, const char *now,
+                           fw_error *e) {
   reset(e);
   char *out = NULL;
-  return result(fw_store_stats(s, &out, e), out, e);
+  fw_status st = fw_store_decide(s, pattern_id, decision, now, e);
+  if (st == FW_OK) st = fw_store_get(s, pattern_id, &out, e);
+  return result(st, out, e);
+}
+
+char *fw_wasm_cypher_decide(const char *pattern_id, const char *decision, const char *now, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_decide(pattern_id, decision, now, &out, e), out, e);
 }
 
 /* ---- Neo4j over the HTTP Query API: the core's requests and its parser, for fetch in JS ---- */
@@ -284,13 +326,17 @@ char *fw_wasm_cypher_query(const char *query, size_t len, fw_error *e) {
 }
 
 char *fw_wasm_cypher_enhance_selection(const char *scope, const char *target, const fw_ir *ir,
-                                       int min_occurrences, fw_error *e) {
+                                       int min_occurrences, int max_patterns, int min_exposures,
+                                       int unseen_runs, fw_error *e) {
   reset(e);
+  fw_lifecycle_options life = lifecycle(NAN, min_exposures, unseen_runs);
   fw_enhance_options o = {0};
   o.scope = scope;
   o.target = target;
   o.ir = ir;
   o.min_occurrences = min_occurrences;
+  o.max_patterns = (size_t)max_patterns;
+  o.lifecycle = &life;
   char *out = NULL;
   return result(fw_cypher_enhance_selection(&o, &out, e), out, e);
 }

@@ -250,8 +250,39 @@ FW_API fw_status fw_store_query(const fw_store *store, const char *query_json, s
 FW_API fw_status fw_store_list(const fw_store *store, bool unclassified, char **out_json,
                                fw_error *err);
 
-/* Per-run history and totals: {"runs": [...], "totals": {...}}. Caller frees. */
+/* ---- Lessons: measured effect and lifecycle (docs/formats.md, "Effect and lifecycle") -- */
+
+/* When a lesson is retired. Zero fields mean the defaults; min_lift counts only with
+ * min_lift_set (0 is a threshold of its own). */
+typedef struct fw_lifecycle_options {
+  double min_lift;         /* retired when its lift's 95 % upper bound is below this */
+  bool min_lift_set;
+  long long min_exposures; /* slots per arm (injected, withheld) before an effect is reported */
+  long long unseen_runs;   /* retired after this many runs without its error; < 0: never */
+} fw_lifecycle_options;
+
+#define FW_DEFAULT_MIN_LIFT 0.05
+#define FW_DEFAULT_MIN_EXPOSURES 5
+#define FW_DEFAULT_UNSEEN_RUNS 20
+
+/* Per-run history and totals: {"runs": [...], "totals": {...}, "effects": [...]} where effects
+ * lists each pattern with exposures (injected or withheld), its state and effect, sorted by
+ * lift, and totals.effect pools every pattern's arms. Caller frees. */
 FW_API fw_status fw_store_stats(const fw_store *store, char **out_json, fw_error *err);
+/* The same with lifecycle options (NULL: the defaults). */
+FW_API fw_status fw_store_stats_with(const fw_store *store, const fw_lifecycle_options *lifecycle,
+                                     char **out_json, fw_error *err);
+
+/* Every pattern (as fw_store_list()) with its "state" (active, escalated, retired),
+ * "state_reason" and "effect"; state, when not NULL, keeps only the patterns in that state. */
+FW_API fw_status fw_store_lessons(const fw_store *store, const fw_lifecycle_options *lifecycle,
+                                  const char *state, char **out_json, fw_error *err);
+
+/* A person's decision on a lesson: "retired" (never injected until activated again) or
+ * "active" (kept active: the automatic rules do not retire it), recorded with `now`.
+ * FW_ERR_ARG for an unknown pattern or decision. */
+FW_API fw_status fw_store_decide(fw_store *store, const char *pattern_id, const char *decision,
+                                 const char *now, fw_error *err);
 
 /* Apply a change set from fw_collect(): creates and increments patterns, groups unclassified
  * errors, accounts prevention, records the run. A run_id seen before changes nothing
@@ -300,6 +331,13 @@ typedef struct fw_enhance_options {
   /* the stack of the prompt ("django", ...): each lesson is written in it; NULL: the IR's
    * "stack", else each stored lesson as it was stored (general ones in words) */
   const char *stack;
+  /* withhold each eligible warning from this fraction (0..1) of its (run, target) slots, chosen
+   * by a hash of pattern_id, run_id and target: listed in "injected" with "withheld": true, not
+   * in the prompt. 0: none. Needs run_id. */
+  double holdout;
+  const char *run_id;
+  /* which lessons are retired (never injected); NULL: the defaults */
+  const fw_lifecycle_options *lifecycle;
 } fw_enhance_options;
 
 /* The base prompt followed by "AVOID THESE KNOWN ISSUES:" with the selected patterns.
@@ -374,6 +412,11 @@ FW_API fw_status fw_cypher_dump(bool full, char **out_body, fw_error *err);
 
 /* Read one pattern by id. Caller frees. */
 FW_API fw_status fw_cypher_get(const char *pattern_id, char **out_body, fw_error *err);
+
+/* Record a person's decision on a pattern (fw_store_decide()): the answer's row has
+ * "patterns", the pattern as read after the write (empty when the id is not stored). */
+FW_API fw_status fw_cypher_decide(const char *pattern_id, const char *decision, const char *now,
+                                  char **out_body, fw_error *err);
 
 /* Read the candidates of fw_store_query() for {"entity"?, "endpoint_pattern"?, "schema"?,
  * "error_type"?, "min_occurrences"?}; run fw_store_query() on the loaded store for the answer.

@@ -294,7 +294,8 @@ static void test_store_document(void) {
   char *p = NULL;
   CHECK(fw_store_get(s, "ap1-a", &p, &err) == FW_OK);
   CHECK(p && strstr(p, "\"occurrence_count\":3,\"times_prevented\":1,\"times_injected\":2,"
-                       "\"times_recurred_after_injection\":1,\"prevention_rate\":0.2500,\"last_seen\":\"t2\""));
+                       "\"times_recurred_after_injection\":1,\"times_withheld\":0,\"times_recurred_when_withheld\":0,"
+                       "\"prevention_rate\":0.2500,\"last_seen\":\"t2\""));
   fw_free(p);
   char *stats = NULL;
   CHECK(fw_store_stats(s, &stats, &err) == FW_OK);

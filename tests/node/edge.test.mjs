@@ -133,6 +133,18 @@ test('edge: POST /enhance with the patterns in the body (store document or array
   // a store document the core refuses: 422 with its JSON path
   const e = await expectError(await post(open, '/enhance', { ...request, patterns: [{ pattern_id: 'x' }] }), 422, 'schema');
   assert.match(e.path, /^\$\.patterns\[0\]/);
+  // the holdout: the JS API's answer for the same run, every warning withheld at 1
+  const holdout = { holdout: 1, runId: 'edge-run-7', lifecycle: { minLift: 0.1, minExposures: 3, unseenRuns: 'never' } };
+  const mem = exampleStore();
+  const heldJs = fw.raw.enhance(request.prompt, request, mem, { ir: shopIR, ...holdout });
+  mem.delete();
+  const held = await post(open, '/enhance', { ...request, patterns: doc, options: holdout });
+  assert.equal(held.status, 200);
+  const heldText = await held.text();
+  assert.equal(heldText, heldJs);
+  const heldOut = JSON.parse(heldText);
+  assert.equal(heldOut.section, '');
+  assert.ok(heldOut.injected.length > 0 && heldOut.injected.every((i) => i.withheld === true));
 });
 
 test('edge: malformed JSON, a non-object body and bad fields are 400', { skip }, async () => {
@@ -157,6 +169,14 @@ test('edge: malformed JSON, a non-object body and bad fields are 400', { skip },
     ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product' }, '$.patterns'],
     ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { maxPatterns: -1 } }, '$.options.maxPatterns'],
     ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { colour: 1 } }, '$.options.colour'],
+    ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { holdout: 2, runId: 'r' } }, '$.options.holdout'],
+    ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { holdout: 0.5 } }, '$.options.runId'],
+    ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { lifecycle: { minLift: 'x' } } },
+      '$.options.lifecycle.minLift'],
+    ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { lifecycle: { unseenRuns: 0 } } },
+      '$.options.lifecycle.unseenRuns'],
+    ['/enhance', { prompt: 'p', scope: 'entity', target: 'Product', patterns: [], options: { lifecycle: { age: 1 } } },
+      '$.options.lifecycle.age'],
   ];
   for (const [route, body, p] of bad) {
     const e = await expectError(await post(open, route, body), 400, 'field');

@@ -234,9 +234,10 @@ else describe(title, () => {
   const exported = () => ok(['store', 'export', '--store', store]).stdout;
   const totals = () => JSON.parse(ok(['stats', '--store', store, '--json']).stdout).totals;
   // The numbers of the write's answer that the proxy kept from the client: the row
-  // [applied, replayed, created, updated, repeated, prevented, not_prevented].
+  // [applied, replayed, created, updated, repeated, prevented, not_prevented, withheld,
+  // withheld_recurred].
   const lostRow = (answer) => {
-    const m = /"values":\[\[(true|false),(true|false),(\d+),(\d+),(\d+),(\d+),(\d+)\]\]/.exec(answer);
+    const m = /"values":\[\[(true|false),(true|false),(\d+),(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\]\]/.exec(answer);
     assert.ok(m, `not a write's answer: ${answer.slice(0, 300)}`);
     return { applied: m[1] === 'true', replayed: m[2] === 'true', patterns_created: +m[3], patterns_updated: +m[4],
       repeated_errors: +m[5], prevented: +m[6], not_prevented: +m[7] };

@@ -259,7 +259,12 @@ else describe(title, () => {
     assert.match(bulk.stderr, /neo4j: 14 HTTP requests/);
     const stored = JSON.parse(ok(['patterns', '--store', store, '--json']).stdout);
     assert.equal(stored.filter((x) => x.pattern_id.startsWith('ap1-bulk-')).length, 1200);
-    assert.deepEqual(canon(stored.find((x) => x.pattern_id === 'ap1-bulk-0777')), canon({ ...p, kind: undefined, pattern_id: 'ap1-bulk-0777' }));
+    // the stored record, with the state and effect that patterns derive from it
+    const { state, state_reason: reason, effect, ...record } = stored.find((x) => x.pattern_id === 'ap1-bulk-0777');
+    assert.equal(state, 'escalated');
+    assert.equal(reason, 'recurring');
+    assert.equal(effect.injected, p.times_injected);
+    assert.deepEqual(canon(record), canon({ ...p, kind: undefined, pattern_id: 'ap1-bulk-0777' }));
   });
 
   test('enhance: the ranked, limited Cypher selection prompts exactly as the file store, on 1,500 varied patterns', async () => {

@@ -125,7 +125,9 @@ else describe(title, () => {
       byId(JSON.parse(ok(['patterns', '--store', fileStore, '--json'])), 'pattern_id'));
     assert.deepEqual(byId(await store.patterns({ unclassified: true }), 'template_id'),
       byId(JSON.parse(ok(['patterns', '--store', fileStore, '--json', '--unclassified'])), 'template_id'));
-    const some = (await store.patterns())[0];
+    // patterns() adds each lesson's state and effect to the stored record get() returns
+    const { state, state_reason: reason, effect, ...some } = (await store.patterns())[0];
+    assert.ok(['active', 'escalated', 'retired'].includes(state) && effect && reason !== undefined);
     assert.deepEqual(await store.get(some.pattern_id), some);
     assert.equal(await store.get('ap1-0000000000000000'), null);
     const mem = new fw.MemoryStore(readFileSync(fileStore, 'utf8'));
@@ -217,7 +219,8 @@ else describe(title, () => {
     assert.match(sent[0].parameters.token, /^[0-9a-f]{32}$/);
     assert.ok(!sent[0].statement.includes(sent[0].parameters.token));
     // the lost answer: the write applied the run and committed
-    assert.deepEqual(lostAnswer.data.fields, ['applied', 'replayed', 'created', 'updated', 'repeated', 'prevented', 'not_prevented']);
+    assert.deepEqual(lostAnswer.data.fields, ['applied', 'replayed', 'created', 'updated', 'repeated', 'prevented', 'not_prevented',
+      'withheld', 'withheld_recurred']);
     const [applied, replayed, created, updated, repeated, prevented, notPrevented] = lostAnswer.data.values[0];
     assert.deepEqual([applied, replayed], [true, false]);
     assert.ok(lostAnswer.bookmarks.length > 0);

@@ -66,15 +66,27 @@ static const char apply_statement[] =
     "MERGE (r:ForewarnRun {run_id: $run_id})\n"
     "ON CREATE SET r.fw_tok = tok, r.ingest_token = $token\n"
     "WITH r, tok, coalesce(r.fw_tok = tok, false) AS fresh\n"
+    /* the run's sequence number first: the patterns it sees keep it as last_seen_run */
     "CALL {\n"
-    "  WITH tok, fresh\n"
-    "  WITH tok, fresh WHERE fresh\n"
+    "  WITH fresh\n"
+    "  WITH fresh WHERE fresh\n"
+    "  MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
+    "  ON CREATE SET m.value = 0\n"
+    "  SET m.value = m.value + 1\n"
+    "  RETURN collect(m.value) AS seqs\n"
+    "}\n"
+    "WITH r, tok, fresh, seqs[0] AS seq\n"
+    "CALL {\n"
+    "  WITH tok, fresh, seq\n"
+    "  WITH tok, fresh, seq WHERE fresh\n"
     "  UNWIND $observations AS row\n"
     "  MERGE (ap:GenerationAntiPattern {pattern_id: row.pattern_id})\n"
     "  ON CREATE SET ap += row.props, ap.doc = row.doc, ap.occurrence_count = row.count,\n"
     "    ap.times_prevented = 0, ap.times_injected = 0, ap.times_recurred_after_injection = 0,\n"
-    "    ap.first_seen = $now, ap.last_seen = $now, ap.fw_tok = tok\n"
-    "  ON MATCH SET ap.occurrence_count = ap.occurrence_count + row.count, ap.last_seen = $now\n"
+    "    ap.times_withheld = 0, ap.times_recurred_when_withheld = 0,\n"
+    "    ap.first_seen = $now, ap.last_seen = $now, ap.last_seen_run = seq, ap.fw_tok = tok\n"
+    "  ON MATCH SET ap.occurrence_count = ap.occurrence_count + row.count, ap.last_seen = $now,\n"
+    "    ap.last_seen_run = seq\n"
     "  WITH ap, row, coalesce(ap.fw_tok = tok, false) AS made\n"
     "  REMOVE ap.fw_tok\n"
     "  RETURN sum(CASE WHEN made THEN 1 ELSE 0 END) AS created,\n"
@@ -90,53 +102,61 @@ static const char apply_statement[] =
     "  ON MATCH SET x.count = x.count + u.count, x.last_seen = $now\n"
     "  RETURN count(x) AS groups\n"
     "}\n"
+    ;
+/* (two strings: C11 compilers need not take one longer than 4095 characters) */
+static const char apply_statement_tail[] =
+    /* injected and withheld slots; a recurrence in either is a sighting (last_seen_run);
+     * nodes stored before the holdout have no withheld counters: coalesce */
     "CALL {\n"
-    "  WITH fresh\n"
-    "  WITH fresh WHERE fresh\n"
+    "  WITH fresh, seq\n"
+    "  WITH fresh, seq WHERE fresh\n"
     "  UNWIND $injections AS inj\n"
     "  FOREACH (g IN CASE WHEN inj.doc IS NULL THEN [] ELSE [inj] END |\n"
     "    MERGE (gp:GenerationAntiPattern {pattern_id: g.pattern_id})\n"
     "    ON CREATE SET gp += g.props, gp.doc = g.doc, gp.occurrence_count = 0, gp.times_prevented = 0,\n"
-    "      gp.times_injected = 0, gp.times_recurred_after_injection = 0,\n"
-    "      gp.first_seen = $now, gp.last_seen = $now)\n"
-    "  WITH inj\n"
+    "      gp.times_injected = 0, gp.times_recurred_after_injection = 0, gp.times_withheld = 0,\n"
+    "      gp.times_recurred_when_withheld = 0, gp.first_seen = $now, gp.last_seen = $now,\n"
+    "      gp.last_seen_run = seq)\n"
+    "  WITH inj, seq\n"
     "  MATCH (ap:GenerationAntiPattern {pattern_id: inj.pattern_id})\n"
     "  SET ap.times_injected = ap.times_injected + inj.injected,\n"
     "    ap.times_recurred_after_injection = ap.times_recurred_after_injection + inj.recurred,\n"
-    "    ap.times_prevented = ap.times_prevented + inj.prevented\n"
-    "  RETURN sum(inj.prevented) AS prevented, sum(inj.recurred) AS not_prevented\n"
-    "}\n"
-    "CALL {\n"
-    "  WITH fresh\n"
-    "  WITH fresh WHERE fresh\n"
-    "  MERGE (m:ForewarnMeta {key: 'run_seq'})\n"
-    "  ON CREATE SET m.value = 0\n"
-    "  SET m.value = m.value + 1\n"
-    "  RETURN collect(m.value) AS seqs\n"
+    "    ap.times_prevented = ap.times_prevented + inj.prevented,\n"
+    "    ap.times_withheld = coalesce(ap.times_withheld, 0) + inj.withheld,\n"
+    "    ap.times_recurred_when_withheld = coalesce(ap.times_recurred_when_withheld, 0) + inj.withheld_recurred,\n"
+    "    ap.last_seen_run = CASE WHEN inj.recurred + inj.withheld_recurred > 0 THEN seq\n"
+    "      ELSE ap.last_seen_run END\n"
+    "  RETURN sum(inj.prevented) AS prevented, sum(inj.recurred) AS not_prevented,\n"
+    "    sum(inj.withheld) AS withheld, sum(inj.withheld_recurred) AS withheld_recurred\n"
     "}\n"
     "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |\n"
     "  SET r.ingested_at = $now, r.violations = $violations, r.classified = $classified,\n"
     "    r.unclassified = $unclassified_errors, r.new_patterns = created,\n"
     "    r.repeated_errors = repeated, r.injected = prevented + not_prevented,\n"
-    "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seqs[0],\n"
+    "    r.prevented = prevented, r.not_prevented = not_prevented, r.seq = seq,\n"
+    "    r.withheld = CASE WHEN withheld > 0 THEN withheld END,\n"
+    "    r.withheld_recurred = CASE WHEN withheld > 0 THEN withheld_recurred END,\n"
     "    r.patterns_updated = updated, r.tests_total = $tests_total, r.tests_passed = $tests_passed,\n"
     "    r.tests_failed = $tests_failed, r.tests_errors = $tests_errors, r.tests_skipped = $tests_skipped\n"
     "  REMOVE r.fw_tok)\n"
     /* a retry of this ingest after its write committed: that write's numbers, from the node */
     "WITH fresh, NOT fresh AND coalesce(r.ingest_token = $token, false) AS replayed,\n"
-    "  r, created, updated, repeated, prevented, not_prevented\n"
+    "  r, created, updated, repeated, prevented, not_prevented, withheld, withheld_recurred\n"
     "RETURN fresh OR replayed AS applied, replayed,\n"
     "  CASE WHEN replayed THEN coalesce(r.new_patterns, 0) ELSE created END AS created,\n"
     "  CASE WHEN replayed THEN coalesce(r.patterns_updated, 0) ELSE updated END AS updated,\n"
     "  CASE WHEN replayed THEN coalesce(r.repeated_errors, 0) ELSE repeated END AS repeated,\n"
     "  CASE WHEN replayed THEN coalesce(r.prevented, 0) ELSE prevented END AS prevented,\n"
-    "  CASE WHEN replayed THEN coalesce(r.not_prevented, 0) ELSE not_prevented END AS not_prevented";
+    "  CASE WHEN replayed THEN coalesce(r.not_prevented, 0) ELSE not_prevented END AS not_prevented,\n"
+    "  CASE WHEN replayed THEN coalesce(r.withheld, 0) ELSE withheld END AS withheld,\n"
+    "  CASE WHEN replayed THEN coalesce(r.withheld_recurred, 0) ELSE withheld_recurred END AS withheld_recurred";
 
 /* What a read returns of a pattern; doc (the static fields as JSON text) only when asked. */
 #define PATTERN_FIELDS                                                                             \
   ".pattern_id, .error_type, .category, .exception_class, .entity_pattern, .endpoint_pattern, "  \
   ".field_pattern, .schema, .general, .occurrence_count, .times_prevented, .times_injected, "    \
-  ".times_recurred_after_injection, .first_seen, .last_seen"
+  ".times_recurred_after_injection, .times_withheld, .times_recurred_when_withheld, .last_seen_run, " \
+  ".decision, .decision_at, .first_seen, .last_seen"
 
 static const char dump_statement[] =
     "CALL {\n"
@@ -154,12 +174,20 @@ static const char dump_statement[] =
     "  WITH r ORDER BY r.seq\n"
     "  RETURN collect(r {.run_id, .ingested_at, .violations, .classified, .unclassified,\n"
     "    .new_patterns, .repeated_errors, .injected, .prevented, .not_prevented, .tests_total,\n"
-    "    .tests_passed, .tests_failed, .tests_errors, .tests_skipped}) AS runs\n"
+    "    .tests_passed, .tests_failed, .tests_errors, .tests_skipped, .withheld, .withheld_recurred}) AS runs\n"
     "}\n"
     "RETURN patterns, unclassified, runs";
 
 static const char get_statement[] =
     "OPTIONAL MATCH (ap:GenerationAntiPattern {pattern_id: $pattern_id})\n"
+    "RETURN [p IN collect(ap) | p {" PATTERN_FIELDS ", .doc}] AS patterns, [] AS unclassified, "
+    "[] AS runs";
+
+/* a person's decision on a lesson, read back as stored */
+static const char decide_statement[] =
+    "OPTIONAL MATCH (ap:GenerationAntiPattern {pattern_id: $pattern_id})\n"
+    "FOREACH (x IN CASE WHEN ap IS NULL THEN [] ELSE [ap] END |\n"
+    "  SET x.decision = $decision, x.decision_at = $now)\n"
     "RETURN [p IN collect(ap) | p {" PATTERN_FIELDS ", .doc}] AS patterns, [] AS unclassified, "
     "[] AS runs";
 
@@ -205,19 +233,34 @@ static const char query_statement[] =
 #define BETTER(A, B)                                                                               \
   "CASE WHEN " A ".occurrence_count > " B ".occurrence_count OR (" A ".occurrence_count = " B     \
   ".occurrence_count AND " A ".pattern_id < " B ".pattern_id) THEN " A " ELSE " B " END"
+/* the lesson is out of the running (lifecycle.c's states that need no interval): a person
+ * retired it, or (unless a person keeps it) its error was not seen for $unseen_runs runs */
+#define OUT_OF_RUNNING                                                                             \
+  "(coalesce(ap.decision, '') = 'retired' OR (coalesce(ap.decision, '') <> 'active' AND\n"         \
+  "  $unseen_runs > 0 AND ap.last_seen_run IS NOT NULL AND run_seq - ap.last_seen_run >= $unseen_runs))"
+/* both arms of its holdout have $min_exposures slots: ranked by its measured benefit, which only
+ * fw_enhance() computes, so every such pattern is read */
+#define MEASURED                                                                                   \
+  "(coalesce(ap.times_injected, 0) >= $min_exposures AND coalesce(ap.times_withheld, 0) >= $min_exposures)"
 static const char enhance_statement[] =
+    "OPTIONAL MATCH (meta:ForewarnMeta {key: 'run_seq'})\n"
+    "WITH coalesce(meta.value, 0) AS run_seq\n"
     "CALL {\n"
+    "WITH run_seq\n"
     "MATCH (ap:GenerationAntiPattern)\n"
     "WHERE " PICKABLE
-    "WITH ap ORDER BY ap.occurrence_count DESC, ap.pattern_id\n"
-    "WITH collect(ap) AS ranked\n"
+    "WITH ap, " OUT_OF_RUNNING " AS out, " MEASURED " AS measured\n"
+    "ORDER BY ap.occurrence_count DESC, ap.pattern_id\n"
+    "WITH collect(CASE WHEN NOT out AND NOT measured THEN ap END) AS ranked,\n"
+    "collect(CASE WHEN NOT out AND measured THEN ap END) AS measured,\n"
+    "collect(CASE WHEN out THEN ap END) AS retired\n"
     "CALL {\n"
-    "WITH ranked\n"
-    "UNWIND ranked[$max..] AS r\n"
+    "WITH ranked, retired\n"
+    "UNWIND ranked[$max..] + retired AS r\n"
     "WITH r.category AS category, split(r.field_pattern, ':')[0] AS kind, collect(r) AS rs\n"
     "RETURN collect(reduce(b = head(rs), x IN rs | " BETTER("x", "b") ")) AS reps\n"
     "}\n"
-    "WITH ranked[..$max] + reps AS shown\n"
+    "WITH ranked[..$max] + measured + reps AS shown\n"
     "RETURN [p IN shown | p {" PATTERN_FIELDS ", .doc}] AS shown,\n"
     "[p IN shown | p.pattern_id] AS shown_ids\n"
     "}\n"
@@ -238,7 +281,8 @@ static const char enhance_statement[] =
     "WITH collect(own[0]) AS present\n"
     "RETURN [p IN present | p {" PATTERN_FIELDS "}] AS present,\n"
     "[p IN present | p.pattern_id] AS present_ids\n"
-    "}\n"
+    "}\n";
+static const char enhance_statement_tail[] =
     "CALL {\n"
     "WITH shown_ids, present_ids\n"
     "WITH shown_ids + present_ids AS listed\n"
@@ -264,7 +308,8 @@ static const char enhance_statement[] =
     "times_prevented: 0, times_injected: 0, times_recurred_after_injection: 0,\n"
     "first_seen: m.first_seen, last_seen: m.last_seen}) AS members\n"
     "}\n"
-    "RETURN shown + present + generals + members AS patterns, [] AS unclassified, [] AS runs";
+    "RETURN shown + present + generals + members AS patterns, [] AS unclassified, [] AS runs,\n"
+    "run_seq";
 
 static const char schema_check_statement[] =
     "SHOW INDEXES YIELD name WHERE name IN $names RETURN count(*) AS present";
@@ -295,6 +340,21 @@ fw_status fw__cypher_body(const char *statement, cJSON *params, char **out, fw_e
   *out = b ? cJSON_PrintUnformatted(b) : NULL;
   cJSON_Delete(b);
   return *out ? FW_OK : fw__fail(err, FW_ERR_NOMEM, "out of memory");
+}
+
+/* The same with a statement in two parts (each under C11's 4095-character literal limit). */
+fw_status fw__cypher_body2(const char *head, const char *tail, cJSON *params, char **out, fw_error *err) {
+  size_t a = strlen(head), b = strlen(tail);
+  char *statement = fw_malloc(a + b + 1);
+  if (!statement) {
+    cJSON_Delete(params);
+    return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  memcpy(statement, head, a);
+  memcpy(statement + a, tail, b + 1);
+  fw_status st = fw__cypher_body(statement, params, out, err); /* prints before it returns */
+  fw_free(statement);
+  return st;
 }
 
 size_t fw_cypher_schema_count(void) { return NSCHEMA; }
@@ -330,7 +390,8 @@ static const char *const indexed_fields[] = {"error_type", "category", "exceptio
 /* Fields the store owns: never part of doc. */
 const char *const fw__cypher_store_fields[FW_CYPHER_STORE_FIELDS] = {
     "occurrence_count", "times_prevented", "times_injected", "times_recurred_after_injection",
-    "prevention_rate", "first_seen", "last_seen"};
+    "times_withheld", "times_recurred_when_withheld", "last_seen_run",
+    "prevention_rate", "first_seen", "last_seen", "decision", "decision_at"};
 /* What the in-memory store requires of a pattern (first_seen/last_seen come from the store). */
 static const char *const required_fields[] = {"pattern_id", "error_type", "category", "exception_class",
                                               "entity_pattern", "endpoint_pattern", "field_pattern"};
@@ -501,9 +562,16 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
       fw__json_int(row, "injected", 0);
       fw__json_int(row, "recurred", 0);
       fw__json_int(row, "prevented", 0);
+      fw__json_int(row, "withheld", 0);
+      fw__json_int(row, "withheld_recurred", 0);
     }
-    add_to_int(row, "injected", 1);
-    add_to_int(row, again ? "recurred" : "prevented", 1);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "withheld"))) { /* the holdout arm */
+      add_to_int(row, "withheld", 1);
+      if (again) add_to_int(row, "withheld_recurred", 1);
+    } else {
+      add_to_int(row, "injected", 1);
+      add_to_int(row, again ? "recurred" : "prevented", 1);
+    }
     const cJSON *general = cJSON_GetObjectItemCaseSensitive(item, "pattern");
     if (cJSON_IsObject(general) && !cJSON_GetObjectItemCaseSensitive(row, "doc")) {
       if (fw__cypher_str(general, "pattern_id") && strcmp(fw__cypher_str(general, "pattern_id"), id) != 0) {
@@ -528,7 +596,7 @@ fw_status fw_cypher_apply(const char *changeset, size_t len, const char *token, 
     fw__json_add(p, "unclassified", urows);
     fw__json_add(p, "injections", irows);
     orows = urows = irows = NULL;
-    st = fw__cypher_body(apply_statement, p, out, err);
+    st = fw__cypher_body2(apply_statement, apply_statement_tail, p, out, err);
     p = NULL;
   }
   cJSON_Delete(p);
@@ -551,6 +619,19 @@ fw_status fw_cypher_get(const char *pattern_id, char **out, fw_error *err) {
   cJSON *p = cJSON_CreateObject();
   fw__json_str(p, "pattern_id", pattern_id);
   return fw__cypher_body(get_statement, p, out, err);
+}
+
+fw_status fw_cypher_decide(const char *pattern_id, const char *decision, const char *now, char **out,
+                           fw_error *err) {
+  if (!pattern_id || !decision || !now || !out)
+    return fw__fail(err, FW_ERR_ARG, "pattern_id, decision, now and out are required");
+  if (strcmp(decision, "retired") != 0 && strcmp(decision, "active") != 0)
+    return fw__fail(err, FW_ERR_ARG, "a decision is retired or active, not '%s'", decision);
+  cJSON *p = cJSON_CreateObject();
+  fw__json_str(p, "pattern_id", pattern_id);
+  fw__json_str(p, "decision", decision);
+  fw__json_str(p, "now", now);
+  return fw__cypher_body(decide_statement, p, out, err);
 }
 
 static void str_or_null(cJSON *p, const char *key, const char *v) {
@@ -595,5 +676,10 @@ fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, f
   str_or_null(p, "schema", by_schema ? o->target : NULL);
   fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
   fw__json_int(p, "max", o->max_patterns ? (long long)o->max_patterns : 5);
-  return fw__cypher_body(enhance_statement, p, out, err);
+  fw_lifecycle_options lo = o->lifecycle ? *o->lifecycle : (fw_lifecycle_options){0, false, 0, 0};
+  if (lo.min_exposures <= 0) lo.min_exposures = FW_DEFAULT_MIN_EXPOSURES;
+  if (lo.unseen_runs == 0) lo.unseen_runs = FW_DEFAULT_UNSEEN_RUNS;
+  fw__json_int(p, "min_exposures", lo.min_exposures);
+  fw__json_add(p, "unseen_runs", cJSON_CreateNumber((double)(lo.unseen_runs < 0 ? -1 : lo.unseen_runs)));
+  return fw__cypher_body2(enhance_statement, enhance_statement_tail, p, out, err);
 }

@@ -20,6 +20,9 @@ static const char import_statement[] =
     "  SET ap += row.props, ap.doc = row.doc, ap.occurrence_count = row.occurrence_count,\n"
     "    ap.times_prevented = row.times_prevented, ap.times_injected = row.times_injected,\n"
     "    ap.times_recurred_after_injection = row.times_recurred_after_injection,\n"
+    "    ap.times_withheld = row.times_withheld,\n"
+    "    ap.times_recurred_when_withheld = row.times_recurred_when_withheld,\n"
+    "    ap.last_seen_run = row.last_seen_run, ap.decision = row.decision, ap.decision_at = row.decision_at,\n"
     "    ap.first_seen = row.first_seen, ap.last_seen = row.last_seen\n"
     "  RETURN count(ap) AS patterns\n"
     "}\n"
@@ -69,8 +72,15 @@ fw_status fw_cypher_import(const char *store_json, size_t len, char **out, fw_er
     cJSON *row = cJSON_CreateObject();
     cJSON_AddItemToArray(prows, row);
     fw__json_str(row, "pattern_id", fw__cypher_str(item, "pattern_id"));
-    for (size_t k = 0; k < 4; k++) /* the counters */
+    for (size_t k = 0; k < 6; k++) /* the counters */
       fw__json_int(row, fw__cypher_store_fields[k], fw__json_get_int(item, fw__cypher_store_fields[k]));
+    /* absent: null, which removes the property */
+    const cJSON *seen = cJSON_GetObjectItemCaseSensitive(item, "last_seen_run");
+    if (cJSON_IsNumber(seen)) fw__json_int(row, "last_seen_run", fw__json_get_int(item, "last_seen_run"));
+    else fw__json_add(row, "last_seen_run", cJSON_CreateNull());
+    const char *decision = fw__cypher_str(item, "decision"), *decided = fw__cypher_str(item, "decision_at");
+    fw__json_add(row, "decision", decision ? cJSON_CreateString(decision) : cJSON_CreateNull());
+    fw__json_add(row, "decision_at", decision ? cJSON_CreateString(decided ? decided : "") : cJSON_CreateNull());
     fw__json_str(row, "first_seen", fw__cypher_str(item, "first_seen"));
     fw__json_str(row, "last_seen", fw__cypher_str(item, "last_seen"));
     if ((st = fw__cypher_pattern_row(item, "$.patterns[]", row, err)) != FW_OK) break;
@@ -105,6 +115,10 @@ fw_status fw_cypher_import(const char *store_json, size_t len, char **out, fw_er
     for (size_t k = 0; k < sizeof run_numbers / sizeof *run_numbers; k++)
       fw__json_int(row, run_numbers[k], fw__json_get_int(item, run_numbers[k]));
     fw__cypher_tests_row(cJSON_GetObjectItemCaseSensitive(item, "tests"), row);
+    bool held = fw__json_get_int(item, "withheld") > 0; /* a run with a holdout; else null: none */
+    fw__json_add(row, "withheld", held ? cJSON_CreateNumber((double)fw__json_get_int(item, "withheld")) : cJSON_CreateNull());
+    fw__json_add(row, "withheld_recurred",
+                 held ? cJSON_CreateNumber((double)fw__json_get_int(item, "withheld_recurred")) : cJSON_CreateNull());
   }
   cJSON_Delete(doc);
   bool ok = p && prows && urows && rrows && fw__cypher_sort_rows(prows) && fw__cypher_sort_rows(urows);

@@ -11,14 +11,16 @@
 #include <cjson/cJSON.h>
 
 /* The fields the store owns, never part of a pattern's doc; the first four are the counters
- * Neo4j increments. */
-#define FW_CYPHER_STORE_FIELDS 7
+ * Neo4j increments, the next three the holdout's counters and the last sighting's run. */
+#define FW_CYPHER_STORE_FIELDS 12
 extern const char *const fw__cypher_store_fields[FW_CYPHER_STORE_FIELDS];
 
 /* The string value of o[key], or NULL. */
 const char *fw__cypher_str(const cJSON *o, const char *key);
 /* {"statement", "parameters", "includeCounters": true}; takes params. */
 fw_status fw__cypher_body(const char *statement, cJSON *params, char **out, fw_error *err);
+/* The same with the statement in two parts, joined (C11 limits a literal to 4095 characters). */
+fw_status fw__cypher_body2(const char *head, const char *tail, cJSON *params, char **out, fw_error *err);
 /* The row of a pattern (props, doc, the lower-cased entity key); path names it in errors. */
 fw_status fw__cypher_pattern_row(const cJSON *pattern, const char *path, cJSON *row, fw_error *err);
 /* Rows sorted by pattern_id / template_id: the same document gives the same request. */

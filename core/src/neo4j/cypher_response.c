@@ -169,6 +169,10 @@ fw_status fw_cypher_apply_result(const char *changeset, size_t len, const char *
   fw__json_int(r, "repeated_errors", int_of(row, "repeated"));
   fw__json_int(r, "prevented", int_of(row, "prevented"));
   fw__json_int(r, "not_prevented", int_of(row, "not_prevented"));
+  if (int_of(row, "withheld") > 0) {
+    fw__json_int(r, "withheld", int_of(row, "withheld"));
+    fw__json_int(r, "withheld_recurred", int_of(row, "withheld_recurred"));
+  }
   const cJSON *tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
   if (tests) fw__json_add(r, "tests", cJSON_Duplicate(tests, true)); /* as fw_store_apply() */
   cJSON *msgs = cJSON_CreateArray();
@@ -207,8 +211,15 @@ static cJSON *pattern_of(const cJSON *e) {
   const char *first = str_of(e, "first_seen"), *last = str_of(e, "last_seen");
   fw__json_str(p, "first_seen", first ? first : "");
   fw__json_str(p, "last_seen", last ? last : "");
-  for (size_t k = 0; k < 4; k++) /* the counters */
+  for (size_t k = 0; k < 6; k++) /* the counters (a node from before the holdout: 0) */
     fw__json_int(p, fw__cypher_store_fields[k], int_of(e, fw__cypher_store_fields[k]));
+  if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "last_seen_run")))
+    fw__json_int(p, "last_seen_run", int_of(e, "last_seen_run"));
+  const char *decision = str_of(e, "decision"), *decided = str_of(e, "decision_at");
+  if (decision) {
+    fw__json_str(p, "decision", decision);
+    fw__json_str(p, "decision_at", decided ? decided : "");
+  }
   return p;
 }
 
@@ -242,6 +253,10 @@ static cJSON *run_of(const cJSON *e) {
     for (size_t k = 0; k < FW_CYPHER_TEST_COUNTS; k++)
       fw__json_int(tests, fw__cypher_test_counts[k][0], int_of(e, fw__cypher_test_counts[k][1]));
     fw__json_add(r, "tests", tests);
+  }
+  if (int_of(e, "withheld") > 0) { /* a run with a holdout */
+    fw__json_int(r, "withheld", int_of(e, "withheld"));
+    fw__json_int(r, "withheld_recurred", int_of(e, "withheld_recurred"));
   }
   return r;
 }
@@ -281,6 +296,9 @@ fw_status fw_neo4j_store_document(const char *parsed, size_t len, char **out, fw
       i++;
     }
   }
+  /* a partial read (the enhancer's selection) names the runs the store has seen */
+  const cJSON *seq = cJSON_GetObjectItemCaseSensitive(row, "run_seq");
+  if (st == FW_OK && cJSON_IsNumber(seq) && seq->valuedouble >= 0) fw__json_int(store, "run_seq", int_of(row, "run_seq"));
   cJSON_Delete(doc);
   if (st != FW_OK) {
     cJSON_Delete(store);

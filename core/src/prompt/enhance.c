@@ -11,6 +11,7 @@
 #include "store_internal.h"
 #include "stacks.h"
 #include "ir_internal.h"
+#include "lifecycle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,14 +122,48 @@ typedef struct pick {
   const fw_pattern *p;   /* specific (or the stored record of a general one) */
   const fw_general *g;   /* general, or NULL */
   long long occurrence_count;
+  double benefit;        /* the ranking key (lifecycle.h): occurrences until measured */
+  bool retired;          /* kept only so that a general pattern does not bring it back */
   char target_field[128];
 } pick;
 
+/* Expected benefit first, then frequency, then pattern_id: without holdout data the benefit is
+ * the frequency, and this is the frequency ranking. */
 static int pick_cmp(const void *a, const void *b) {
   const pick *x = a, *y = b;
+  if (x->benefit != y->benefit) return x->benefit > y->benefit ? -1 : 1;
   if (x->occurrence_count != y->occurrence_count) return x->occurrence_count > y->occurrence_count ? -1 : 1;
   const char *ix = x->g ? x->g->id : x->p->id, *iy = y->g ? y->g->id : y->p->id;
   return strcmp(ix, iy);
+}
+
+/* Is this warning withheld from this (run, target) slot? A hash of the three, so that the
+ * choice is the same in every build and store, and independent between runs. */
+static bool withheld(const char *pattern_id, const char *run_id, const char *target, double holdout) {
+  if (holdout <= 0.0) return false;
+  const char *parts[] = {pattern_id, "\x1f", run_id, "\x1f", target};
+  uint64_t h = FW_FNV_SEED;
+  for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) h = fw__fnv1a64(parts[k], strlen(parts[k]), h);
+  double u = (double)(h >> 11) / 9007199254740992.0; /* 53 bits: exact in a double, in [0, 1) */
+  return u < holdout;
+}
+
+/* Cut an entry that alone exceeds the budget: at its last line break that fits, else at its last
+ * space (a word kept whole), marked with an ellipsis so that the cut shows. */
+static void cut_entry(fw_buf *entry, size_t room) {
+  if (room > entry->len) room = entry->len;
+  size_t at = fw__utf8_floor(entry->data, room), line = at, word = at;
+  while (line > 0 && entry->data[line - 1] != '\n') line--;
+  while (word > 0 && entry->data[word - 1] != ' ') word--;
+  if (line > 0) {
+    entry->len = line;
+    entry->data[entry->len] = '\0';
+    fw_buf_puts(entry, "   ...\n");
+  } else {
+    entry->len = word > 0 ? word - 1 : at;
+    entry->data[entry->len] = '\0';
+    fw_buf_puts(entry, " ...\n");
+  }
 }
 
 static bool field_has_kind(const fw_ir_field *f, const char *constraint) {
@@ -284,7 +319,7 @@ static void render_pick(fw_buf *b, size_t number, const pick *k, const fw_store 
                         const fw_enhance_options *o, const char *entity) {
   const fw_pattern *rec = k->g ? fw__store_find(s, k->g->id) : k->p;
   long long injected = rec ? rec->times_injected : 0, recurred = rec ? rec->times_recurred_injected : 0;
-  bool forceful = injected >= 2 && recurred * 2 > injected;
+  bool forceful = fw__escalated(injected, recurred);
   char *summary = NULL, *good = NULL, *bad = NULL, field_pattern[200];
   const char *exception;
   const char *stack = prompt_stack(o);
@@ -408,6 +443,10 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   if (fw__utf8_invalid_at(base_prompt, len) != (size_t)-1)
     return fw__fail(err, FW_ERR_UTF8, "base prompt is not valid UTF-8");
   if (o->stack && !o->rules) return fw__fail(err, FW_ERR_ARG, "a stack needs the rules whose lessons it names");
+  if (!(o->holdout >= 0.0 && o->holdout <= 1.0))
+    return fw__fail(err, FW_ERR_ARG, "holdout must be a fraction from 0 to 1");
+  if (o->holdout > 0.0 && (!o->run_id || !o->run_id[0]))
+    return fw__fail(err, FW_ERR_ARG, "a holdout needs the run_id its slots are drawn for");
   fw_status checked = o->rules ? fw__stack_check(o->rules, o->stack, err) : FW_OK;
   if (checked != FW_OK) return checked;
   bool by_endpoint = strcmp(o->scope, "endpoint") == 0, by_schema = strcmp(o->scope, "schema") == 0;
@@ -426,7 +465,9 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   size_t cap_picks = 64, npicks = 0;
   pick *picks = fw_malloc(sizeof *picks * cap_picks);
   if (!picks) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-#define ADD_PICK(P, G, OCC, FIELD)                                                                 \
+  long long seq = fw__store_run_seq(s);
+  /* REC: the stored record whose counters say the lesson's state and effect */
+#define ADD_PICK(P, G, OCC, FIELD, REC)                                                            \
   do {                                                                                             \
     if (npicks == cap_picks) {                                                                     \
       pick *grown = fw__realloc(picks, sizeof *picks * cap_picks * 2);                            \
@@ -437,6 +478,8 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
     picks[npicks].p = (P);                                                                         \
     picks[npicks].g = (G);                                                                         \
     picks[npicks].occurrence_count = (OCC);                                                        \
+    picks[npicks].retired = fw__pattern_state((REC), seq, o->lifecycle).state == FW_STATE_RETIRED;  \
+    picks[npicks].benefit = fw__pattern_benefit((REC), (OCC), o->lifecycle);                      \
     snprintf(picks[npicks].target_field, sizeof picks[npicks].target_field, "%s", (FIELD));       \
     npicks++;                                                                                      \
   } while (0)
@@ -447,7 +490,7 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
       if (p->general || p->occurrence_count < min) continue;
       if (by_endpoint && strcmp(p->endpoint, endpoint_pattern) != 0) continue;
       if (by_schema && strcmp(p->schema, o->target) != 0 && strcmp(p->error_type, "validation") != 0) continue;
-      ADD_PICK(p, NULL, p->occurrence_count, "");
+      ADD_PICK(p, NULL, p->occurrence_count, "", p);
     }
   } else if (by_endpoint || by_schema) { /* no IR entity: scan by endpoint pattern or schema */
     for (size_t i = 0; i < s->npatterns; i++) {
@@ -455,7 +498,7 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
       if (p->general || p->occurrence_count < min) continue;
       if (by_endpoint && strcmp(p->endpoint, endpoint_pattern) != 0) continue;
       if (by_schema && strcmp(p->schema, o->target) != 0) continue;
-      ADD_PICK(p, NULL, p->occurrence_count, "");
+      ADD_PICK(p, NULL, p->occurrence_count, "", p);
     }
   }
   /* general patterns: for entities (and write endpoints / schemas of an entity) */
@@ -470,7 +513,9 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
     if (has_specific(picks, specific, g)) continue;
     char field[128];
     if (!general_applies(g, o->ir, entity, field, sizeof field)) continue;
-    ADD_PICK(NULL, g, g->occurrence_count, field);
+    const fw_pattern *rec = fw__store_find(s, g->id);
+    if (rec && fw__pattern_state(rec, seq, o->lifecycle).state == FW_STATE_RETIRED) continue;
+    ADD_PICK(NULL, g, g->occurrence_count, field, rec);
   }
 #undef ADD_PICK
   qsort(picks, npicks, sizeof *picks, pick_cmp);
@@ -480,22 +525,24 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   fw_buf_init(&entry);
   fw_buf_puts(&section, HEADER "\n");
   cJSON *result = cJSON_CreateObject(), *injected = cJSON_CreateArray();
-  size_t used = 0;
+  /* used: slots taken, shown or withheld; a withheld warning keeps its slot and its share of
+   * the budget (held_len), so the other warnings are those of a prompt without holdout */
+  size_t used = 0, shown = 0, held_len = 0;
   for (size_t i = 0; i < npicks && used < max; i++) {
+    if (picks[i].retired) continue;
+    const char *id = picks[i].g ? picks[i].g->id : picks[i].p->id;
+    bool held = withheld(id, o->run_id ? o->run_id : "", o->target, o->holdout);
     fw_buf_reset(&entry);
-    render_pick(&entry, used + 1, &picks[i], s, o, entity);
+    render_pick(&entry, shown + 1, &picks[i], s, o, entity);
     if (entry.failed) break;
-    if (section.len + entry.len > budget) {
+    if (section.len + held_len + entry.len > budget) {
       if (used > 0) break; /* keep what fits; never cut a warning in the middle */
-      size_t room = budget > section.len + 4 ? budget - section.len - 4 : 0;
-      entry.len = fw__utf8_floor(entry.data, room < entry.len ? room : entry.len);
-      entry.data[entry.len] = '\0';
-      fw_buf_puts(&entry, "...\n");
+      cut_entry(&entry, budget > section.len + 8 ? budget - section.len - 8 : 0);
     }
-    fw_buf_append(&section, entry.data, entry.len);
+    if (held) held_len += entry.len;
+    else fw_buf_append(&section, entry.data, entry.len), shown++;
     used++;
     cJSON *j = cJSON_CreateObject();
-    const char *id = picks[i].g ? picks[i].g->id : picks[i].p->id;
     fw__json_str(j, "pattern_id", id);
     fw__json_str(j, "scope", o->scope);
     fw__json_str(j, "target", o->target);
@@ -506,6 +553,7 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
       fw__json_str(j, "constraint", picks[i].g->constraint);
       fw__json_add(j, "pattern", general_doc(picks[i].g, picks[i].target_field, NULL));
     }
+    if (held) fw__json_bool(j, "withheld", true);
     cJSON_AddItemToArray(injected, j);
   }
   fw_free(picks);
@@ -514,7 +562,7 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   fw_buf_append(&prompt, base_prompt, len);
   while (prompt.len && (prompt.data[prompt.len - 1] == '\n' || prompt.data[prompt.len - 1] == ' ')) prompt.len--;
   if (prompt.data) prompt.data[prompt.len] = '\0';
-  if (used) {
+  if (shown) {
     while (section.len && section.data[section.len - 1] == '\n') section.data[--section.len] = '\0';
     fw_buf_puts(&prompt, prompt.len ? "\n\n" : "");
     fw_buf_append(&prompt, section.data, section.len);
@@ -522,7 +570,7 @@ fw_status fw_enhance(const fw_store *store, const char *base_prompt, size_t len,
   fw_buf_putc(&prompt, '\n');
   bool nomem = section.failed || entry.failed || prompt.failed || !result || !injected;
   fw__json_str(result, "prompt", prompt.data ? prompt.data : "");
-  fw__json_str(result, "section", used ? section.data : "");
+  fw__json_str(result, "section", shown ? section.data : "");
   fw__json_add(result, "injected", injected);
   fw_buf_free(&section);
   fw_buf_free(&entry);

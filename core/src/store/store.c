@@ -103,12 +103,24 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
     }
   }
   static const char *const counters[] = {"occurrence_count", "times_prevented", "times_injected",
-                                         "times_recurred_after_injection"};
+                                         "times_recurred_after_injection", "times_withheld",
+                                         "times_recurred_when_withheld", "last_seen_run"};
   for (size_t k = 0; k < sizeof counters / sizeof *counters; k++) {
     if (!fw__json_is_count_or_absent(doc, counters[k])) {
       cJSON_Delete(doc);
       return fw__fail_path(err, FW_ERR_SCHEMA, path, "\"%s\" is not a whole number from 0 to 2^53", counters[k]);
     }
+  }
+  const cJSON *decision = cJSON_GetObjectItemCaseSensitive(doc, "decision");
+  const cJSON *decision_at = cJSON_GetObjectItemCaseSensitive(doc, "decision_at");
+  if (decision && !(cJSON_IsString(decision) && (strcmp(decision->valuestring, "retired") == 0 ||
+                                                 strcmp(decision->valuestring, "active") == 0))) {
+    cJSON_Delete(doc);
+    return fw__fail_path(err, FW_ERR_SCHEMA, path, "\"decision\" must be \"retired\" or \"active\"");
+  }
+  if (decision_at && !cJSON_IsString(decision_at)) {
+    cJSON_Delete(doc);
+    return fw__fail_path(err, FW_ERR_SCHEMA, path, "\"decision_at\" must be a string");
   }
   if (!cJSON_GetObjectItemCaseSensitive(doc, "schema")) fw__json_str(doc, "schema", "");
   if (s->npatterns == s->cap) {
@@ -139,6 +151,11 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
   p->times_prevented = fw__json_get_int(doc, "times_prevented");
   p->times_injected = fw__json_get_int(doc, "times_injected");
   p->times_recurred_injected = fw__json_get_int(doc, "times_recurred_after_injection");
+  p->times_withheld = fw__json_get_int(doc, "times_withheld");
+  p->times_recurred_withheld = fw__json_get_int(doc, "times_recurred_when_withheld");
+  p->last_seen_run = cJSON_GetObjectItemCaseSensitive(doc, "last_seen_run") ? fw__json_get_int(doc, "last_seen_run") : -1;
+  snprintf(p->decision, sizeof p->decision, "%s", decision ? decision->valuestring : "");
+  snprintf(p->decision_at, sizeof p->decision_at, "%s", decision_at ? decision_at->valuestring : "");
   p->general = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "general"));
   snprintf(p->last_seen, sizeof p->last_seen, "%s", str_member(doc, "last_seen"));
   if (fw_strmap_get(&s->by_id, p->id) != (size_t)-1) {
@@ -172,52 +189,84 @@ fw_status fw__store_add_pattern(fw_store *s, cJSON *doc, const char *path, fw_er
   return FW_OK;
 }
 
+const char *const fw__pattern_extra_counters[FW_PATTERN_EXTRA_COUNTERS] = {
+    "times_withheld", "times_recurred_when_withheld", "last_seen_run"};
+
+long long fw__store_run_seq(const fw_store *s) {
+  long long n = cJSON_GetArraySize(s->runs);
+  return s->run_seq > n ? s->run_seq : n;
+}
+
 cJSON *fw__pattern_json(const fw_pattern *p) {
   cJSON *o = cJSON_Duplicate(p->doc, true);
   if (!o) return NULL;
   const char *counters[] = {"occurrence_count", "times_prevented", "times_injected",
-                            "times_recurred_after_injection", "prevention_rate", "last_seen"};
+                            "times_recurred_after_injection", "times_withheld",
+                            "times_recurred_when_withheld", "last_seen_run", "prevention_rate",
+                            "last_seen", "decision", "decision_at"};
   for (size_t k = 0; k < sizeof counters / sizeof *counters; k++)
     cJSON_DeleteItemFromObjectCaseSensitive(o, counters[k]);
   fw__json_int(o, "occurrence_count", p->occurrence_count);
   fw__json_int(o, "times_prevented", p->times_prevented);
   fw__json_int(o, "times_injected", p->times_injected);
   fw__json_int(o, "times_recurred_after_injection", p->times_recurred_injected);
+  fw__json_int(o, "times_withheld", p->times_withheld);
+  fw__json_int(o, "times_recurred_when_withheld", p->times_recurred_withheld);
+  if (p->last_seen_run >= 0) fw__json_int(o, "last_seen_run", p->last_seen_run);
   char rate[32];
   snprintf(rate, sizeof rate, "%.4f", fw__prevention_rate(p->occurrence_count, p->times_prevented));
   fw__json_add(o, "prevention_rate", cJSON_CreateRaw(rate));
   fw__json_str(o, "last_seen", p->last_seen);
+  if (p->decision[0]) {
+    fw__json_str(o, "decision", p->decision);
+    fw__json_str(o, "decision_at", p->decision_at);
+  }
   return o;
 }
 
-/* Write a counter into a pattern's document, in place when it is already a number. */
-static bool set_number(cJSON *doc, const char *key, double value) {
-  cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
-  if (cJSON_IsNumber(v)) {
-    cJSON_SetNumberValue(v, value);
+/* Move member key of doc to its end, holding value (a number, or a string when text): the
+ * store-owned fields then come last in one order, whatever the document's history (created
+ * here, imported, read from Neo4j), so that every store writes a pattern alike. */
+static bool put_last(cJSON *doc, const char *key, double value, const char *text) {
+  cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(doc, key);
+  if (v && ((text && !cJSON_IsString(v)) || (!text && !cJSON_IsNumber(v)))) {
+    cJSON_Delete(v);
+    v = NULL;
+  }
+  if (!v) {
+    v = text ? cJSON_CreateString(text) : cJSON_CreateNumber(value);
+    if (!v || !cJSON_AddItemToObjectCS(doc, key, v)) { /* key: a literal */
+      cJSON_Delete(v);
+      return false;
+    }
     return true;
   }
-  cJSON *n = cJSON_CreateNumber(value);
-  if (!n) return false;
-  if (v) return cJSON_ReplaceItemInObjectCaseSensitive(doc, key, n);
-  if (cJSON_AddItemToObject(doc, key, n)) return true;
-  cJSON_Delete(n);
-  return false;
+  if (text && strcmp(v->valuestring, text) != 0 && !cJSON_SetValuestring(v, text)) {
+    cJSON_Delete(v);
+    return false;
+  }
+  if (!text) cJSON_SetNumberValue(v, value);
+  return cJSON_AddItemToArray(doc, v); /* an object's member keeps its key */
 }
 
 static bool refresh_counters(fw_pattern *p) {
   /* prevention_rate rounded to 4 places, as fw__pattern_json prints it */
   double rate = (double)(long long)(fw__prevention_rate(p->occurrence_count, p->times_prevented) * 10000.0 + 0.5) / 10000.0;
-  bool ok = set_number(p->doc, "occurrence_count", (double)p->occurrence_count) &&
-            set_number(p->doc, "times_prevented", (double)p->times_prevented) &&
-            set_number(p->doc, "times_injected", (double)p->times_injected) &&
-            set_number(p->doc, "times_recurred_after_injection", (double)p->times_recurred_injected) &&
-            set_number(p->doc, "prevention_rate", rate);
-  cJSON *seen = cJSON_GetObjectItemCaseSensitive(p->doc, "last_seen");
-  if (ok && cJSON_IsString(seen) && strcmp(seen->valuestring, p->last_seen) != 0) {
-    cJSON *fresh = cJSON_CreateString(p->last_seen);
-    ok = fresh && cJSON_ReplaceItemInObjectCaseSensitive(p->doc, "last_seen", fresh);
-  }
+  cJSON *d = p->doc;
+  const cJSON *first = cJSON_GetObjectItemCaseSensitive(d, "first_seen");
+  char first_seen[64];
+  snprintf(first_seen, sizeof first_seen, "%s", cJSON_IsString(first) ? first->valuestring : "");
+  bool ok = put_last(d, "first_seen", 0, first_seen) && put_last(d, "last_seen", 0, p->last_seen) &&
+            put_last(d, "occurrence_count", (double)p->occurrence_count, NULL) &&
+            put_last(d, "times_prevented", (double)p->times_prevented, NULL) &&
+            put_last(d, "times_injected", (double)p->times_injected, NULL) &&
+            put_last(d, "times_recurred_after_injection", (double)p->times_recurred_injected, NULL) &&
+            put_last(d, "times_withheld", (double)p->times_withheld, NULL) &&
+            put_last(d, "times_recurred_when_withheld", (double)p->times_recurred_withheld, NULL) &&
+            (p->last_seen_run < 0 || put_last(d, "last_seen_run", (double)p->last_seen_run, NULL)) &&
+            put_last(d, "prevention_rate", rate, NULL);
+  if (ok && p->decision[0])
+    ok = put_last(d, "decision", 0, p->decision) && put_last(d, "decision_at", 0, p->decision_at);
   return ok;
 }
 
@@ -261,6 +310,8 @@ fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err
     st = fw__fail_path(err, FW_ERR_SCHEMA, "$.unclassified", "expected an array");
   else if (runs && !cJSON_IsArray(runs))
     st = fw__fail_path(err, FW_ERR_SCHEMA, "$.runs", "expected an array");
+  else if (!fw__json_is_count_or_absent(doc, "run_seq"))
+    st = fw__fail_path(err, FW_ERR_SCHEMA, "$.run_seq", "expected a whole number from 0 to 2^53");
   fw_store *fresh = NULL;
   if (st == FW_OK) st = fw_store_new(&fresh, err);
   size_t i = 0;
@@ -279,6 +330,7 @@ fw_status fw_store_load(fw_store *s, const char *json, size_t len, fw_error *err
     for (cJSON *u = fresh->unclassified->child; st == FW_OK && u; u = u->next)
       st = fw__store_track_unclassified(fresh, u, err);
   }
+  if (st == FW_OK) fresh->run_seq = fw__json_get_int(doc, "run_seq"); /* a partial read's */
   if (st == FW_OK && runs) {
     cJSON_Delete(fresh->runs);
     fresh->runs = runs;

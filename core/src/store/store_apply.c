@@ -22,31 +22,39 @@ static fw_pattern *find_mut(fw_store *s, const char *id) {
   return i == (size_t)-1 ? NULL : &s->patterns[i];
 }
 
-static void set_seen(fw_pattern *p, const char *now) {
+static void set_seen(fw_pattern *p, const char *now, long long seq) {
   snprintf(p->last_seen, sizeof p->last_seen, "%s", now);
+  p->last_seen_run = seq;
 }
 
-/* Create (count) or increment a pattern; tells which happened. */
-static fw_status observe(fw_store *s, const cJSON *pattern, long long count, const char *now,
+/* A new pattern's document: the store's own fields replaced by a fresh record's. */
+static void fresh_fields(cJSON *doc, const char *now, long long count, long long seq) {
+  static const char *const owned[] = {"first_seen", "last_seen", "occurrence_count", "times_prevented",
+                                      "times_injected", "times_recurred_after_injection", "times_withheld",
+                                      "times_recurred_when_withheld", "last_seen_run", "decision", "decision_at"};
+  for (size_t k = 0; k < sizeof owned / sizeof *owned; k++) cJSON_DeleteItemFromObjectCaseSensitive(doc, owned[k]);
+  fw__json_str(doc, "first_seen", now);
+  fw__json_str(doc, "last_seen", now);
+  fw__json_int(doc, "occurrence_count", count);
+  fw__json_int(doc, "last_seen_run", seq);
+}
+
+/* Create (count) or increment a pattern; tells which happened. seq is this run's number. */
+static fw_status observe(fw_store *s, const cJSON *pattern, long long count, const char *now, long long seq,
                          bool *created, fw_error *err) {
   const char *id = str_of(pattern, "pattern_id");
   if (!id) return fw__fail_path(err, FW_ERR_SCHEMA, "$.observations[].pattern.pattern_id", "expected a string");
   fw_pattern *p = find_mut(s, id);
   if (p) {
     p->occurrence_count += count;
-    set_seen(p, now);
+    set_seen(p, now, seq);
     *created = false;
     s->generation++;
     return FW_OK;
   }
   cJSON *doc = cJSON_Duplicate(pattern, true);
   if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-  cJSON_DeleteItemFromObjectCaseSensitive(doc, "first_seen");
-  cJSON_DeleteItemFromObjectCaseSensitive(doc, "last_seen");
-  cJSON_DeleteItemFromObjectCaseSensitive(doc, "occurrence_count");
-  fw__json_str(doc, "first_seen", now);
-  fw__json_str(doc, "last_seen", now);
-  fw__json_int(doc, "occurrence_count", count);
+  fresh_fields(doc, now, count, seq);
   *created = true;
   return fw__store_add_pattern(s, doc, "$.observations[].pattern", err);
 }
@@ -82,11 +90,17 @@ static fw_status add_unclassified(fw_store *s, const cJSON *u, const char *now, 
   return st;
 }
 
+/* What a run's manifest entries came to. */
+typedef struct tally {
+  long long prevented, not_prevented, withheld, withheld_recurred;
+} tally;
+
 /* An injected pattern that did not recur was prevented; one that recurred was not (its
- * occurrence was already counted by its observation). A general pattern injected for the first
- * time enters the store here, with its own counters. */
-static fw_status account(fw_store *s, const cJSON *inj, const char *now, long long *prevented,
-                         long long *not_prevented, fw_error *err) {
+ * occurrence was already counted by its observation). A withheld one (the holdout arm) counts
+ * apart: whether it recurred without its warning. A general pattern injected or withheld for
+ * the first time enters the store here, with its own counters; a recurrence is a sighting. */
+static fw_status account(fw_store *s, const cJSON *inj, const char *now, long long seq, tally *t,
+                         fw_error *err) {
   const char *id = str_of(inj, "pattern_id");
   if (!id) return fw__fail_path(err, FW_ERR_SCHEMA, "$.injections[].pattern_id", "expected a string");
   fw_pattern *p = find_mut(s, id);
@@ -94,26 +108,27 @@ static fw_status account(fw_store *s, const cJSON *inj, const char *now, long lo
   if (!p && cJSON_IsObject(general)) {
     cJSON *doc = cJSON_Duplicate(general, true);
     if (!doc) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "occurrence_count");
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "times_prevented");
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "first_seen");
-    cJSON_DeleteItemFromObjectCaseSensitive(doc, "last_seen");
-    fw__json_int(doc, "occurrence_count", 0);
+    fresh_fields(doc, now, 0, seq);
     fw__json_int(doc, "times_prevented", 0);
-    fw__json_str(doc, "first_seen", now);
-    fw__json_str(doc, "last_seen", now);
     fw_status st = fw__store_add_pattern(s, doc, "$.injections[].pattern", err);
     if (st != FW_OK) return st;
     p = find_mut(s, id);
   }
   if (!p) return FW_OK; /* injected from another store: nothing to account here */
-  p->times_injected++;
-  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(inj, "recurred"))) {
+  bool recurred = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(inj, "recurred"));
+  if (recurred) p->last_seen_run = seq;
+  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(inj, "withheld"))) {
+    p->times_withheld++;
+    t->withheld++;
+    if (recurred) p->times_recurred_withheld++, t->withheld_recurred++;
+  } else if (recurred) {
+    p->times_injected++;
     p->times_recurred_injected++;
-    (*not_prevented)++;
+    t->not_prevented++;
   } else {
+    p->times_injected++;
     p->times_prevented++;
-    (*prevented)++;
+    t->prevented++;
   }
   s->generation++;
   return FW_OK;
@@ -136,15 +151,17 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
   fw__json_str(result, "run_id", run_id ? run_id : "");
   bool again = st == FW_OK && fw_strmap_get(&s->runs_by_id, run_id) != (size_t)-1;
   fw__json_bool(result, "already_ingested", again);
-  long long created = 0, updated = 0, repeated = 0, prevented = 0, not_prevented = 0;
+  long long created = 0, updated = 0, repeated = 0;
   long long classified = 0, unclassifiable = 0, new_patterns = 0;
+  tally t = {0, 0, 0, 0};
+  long long seq = fw__store_run_seq(s) + 1; /* this run's number */
   const cJSON *item;
   if (st == FW_OK && !again) {
     cJSON_ArrayForEach(item, obs) {
       long long count = fw__json_get_int(item, "count");
       bool fresh = false;
       if (count <= 0) continue;
-      if ((st = observe(s, cJSON_GetObjectItemCaseSensitive(item, "pattern"), count, now, &fresh, err)) != FW_OK) break;
+      if ((st = observe(s, cJSON_GetObjectItemCaseSensitive(item, "pattern"), count, now, seq, &fresh, err)) != FW_OK) break;
       classified += count;
       /* a fresh pattern's first occurrence is new; its later ones in the same run, and every
        * occurrence of a known pattern, are repeats */
@@ -160,7 +177,7 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
   }
   if (st == FW_OK && !again) {
     cJSON_ArrayForEach(item, inj) {
-      if ((st = account(s, item, now, &prevented, &not_prevented, err)) != FW_OK) break;
+      if ((st = account(s, item, now, seq, &t, err)) != FW_OK) break;
     }
   }
   if (st == FW_OK && !again) {
@@ -172,9 +189,13 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
     fw__json_int(run, "unclassified", unclassifiable);
     fw__json_int(run, "new_patterns", new_patterns);
     fw__json_int(run, "repeated_errors", repeated);
-    fw__json_int(run, "injected", prevented + not_prevented);
-    fw__json_int(run, "prevented", prevented);
-    fw__json_int(run, "not_prevented", not_prevented);
+    fw__json_int(run, "injected", t.prevented + t.not_prevented);
+    fw__json_int(run, "prevented", t.prevented);
+    fw__json_int(run, "not_prevented", t.not_prevented);
+    if (t.withheld) { /* a run with a holdout */
+      fw__json_int(run, "withheld", t.withheld);
+      fw__json_int(run, "withheld_recurred", t.withheld_recurred);
+    }
     const cJSON *run_tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
     if (run_tests) fw__json_add(run, "tests", cJSON_Duplicate(run_tests, true)); /* a JUnit run's counts */
     if (!run || !cJSON_AddItemToArray(s->runs, run)) {
@@ -182,13 +203,19 @@ fw_status fw_store_apply(fw_store *s, const char *changeset, size_t len, char **
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
     } else if (!fw_strmap_put(&s->runs_by_id, str_of(run, "run_id"), 0)) {
       st = fw__fail(err, FW_ERR_NOMEM, "out of memory");
+    } else if (s->run_seq) {
+      s->run_seq = seq;
     }
   }
   fw__json_int(result, "patterns_created", created);
   fw__json_int(result, "patterns_updated", updated);
   fw__json_int(result, "repeated_errors", repeated);
-  fw__json_int(result, "prevented", prevented);
-  fw__json_int(result, "not_prevented", not_prevented);
+  fw__json_int(result, "prevented", t.prevented);
+  fw__json_int(result, "not_prevented", t.not_prevented);
+  if (t.withheld) {
+    fw__json_int(result, "withheld", t.withheld);
+    fw__json_int(result, "withheld_recurred", t.withheld_recurred);
+  }
   const cJSON *tests = cJSON_GetObjectItemCaseSensitive(cs, "tests");
   if (tests) fw__json_add(result, "tests", cJSON_Duplicate(tests, true)); /* a JUnit run's counts */
   cJSON *msgs = cJSON_CreateArray();

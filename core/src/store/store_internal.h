@@ -20,6 +20,10 @@ typedef struct fw_pattern {
   const char *field_pattern;
   const char *exception_class;
   long long occurrence_count, times_prevented, times_injected, times_recurred_injected;
+  long long times_withheld, times_recurred_withheld; /* the holdout arm */
+  long long last_seen_run; /* the run (its sequence number) that last saw the error; -1 unknown */
+  char decision[12];       /* a person's: "retired", "active", or "" */
+  char decision_at[40];
   char last_seen[40];
   bool general;
 } fw_pattern;
@@ -37,6 +41,7 @@ struct fw_store {
   cJSON **unclassified_items;   /* the array's records by index: no walk of the list per lookup */
   size_t nunclassified_items, cap_unclassified_items;
   cJSON *runs;         /* array, in ingest order */
+  long long run_seq;   /* runs the store has seen: a partial read (Neo4j) says it, else the count */
   fw_strmap runs_by_id; /* run_id -> 0: membership only */
   unsigned long generation; /* bumped on every change: invalidates derived caches */
   /* general patterns derived by the enhancer, rebuilt when generation moves */
@@ -64,5 +69,15 @@ size_t fw__store_entity_next(const fw_store *s, size_t i);
 void fw__general_free(fw_store *s);
 
 double fw__prevention_rate(long long occurrences, long long prevented);
+
+/* stats' runs and totals (store_query.c); the lifecycle adds the effects (lessons.c). */
+cJSON *fw__store_stats_doc(const fw_store *s);
+
+/* The number of runs the store has seen: the sequence number of its latest run. */
+long long fw__store_run_seq(const fw_store *s);
+
+/* The store-owned fields of a pattern beyond the four counters, as its JSON carries them. */
+#define FW_PATTERN_EXTRA_COUNTERS 3
+extern const char *const fw__pattern_extra_counters[FW_PATTERN_EXTRA_COUNTERS];
 
 #endif

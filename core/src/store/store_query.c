@@ -68,9 +68,7 @@ fw_status fw_store_list(const fw_store *s, bool unclassified, char **out_json, f
 
 /* Per run: the seed's success metrics. Totals: patterns captured, occurrences, prevented,
  * overall prevention rate, and the first run with a prevented error (time to first fix). */
-fw_status fw_store_stats(const fw_store *s, char **out_json, fw_error *err) {
-  if (!s || !out_json) return fw__fail(err, FW_ERR_ARG, "store and out_json are required");
-  *out_json = NULL;
+cJSON *fw__store_stats_doc(const fw_store *s) {
   cJSON *doc = cJSON_CreateObject(), *runs = cJSON_CreateArray();
   const cJSON *r;
   const char *first_fix = NULL;
@@ -111,7 +109,11 @@ fw_status fw_store_stats(const fw_store *s, char **out_json, fw_error *err) {
   fw__json_str_or_null(totals, "first_prevention_run", first_fix);
   fw__json_add(doc, "runs", runs);
   fw__json_add(doc, "totals", totals);
-  return print(doc, out_json, err);
+  return doc;
+}
+
+fw_status fw_store_stats(const fw_store *s, char **out_json, fw_error *err) {
+  return fw_store_stats_with(s, NULL, out_json, err);
 }
 
 /* The in-memory store behind the generic interface. */
