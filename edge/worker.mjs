@@ -25,7 +25,7 @@ const SCOPES = new Set(['entity', 'endpoint', 'schema']);
 const ENHANCE_OPTIONS = ['maxPatterns', 'minOccurrences', 'budget', 'quoteCap'];
 // the holdout (issue 15): a fraction of slots withheld per run, and when lessons retire
 const HOLDOUT_OPTIONS = ['holdout', 'runId', 'lifecycle'];
-const LIFECYCLE_OPTIONS = ['minLift', 'minExposures', 'unseenRuns'];
+const LIFECYCLE_OPTIONS = ['minLift', 'minExposures', 'unseenRuns', 'retireAfter'];
 const ROUTES = new Set(['/classify', '/enhance']);
 const RULES_CACHE_SIZE = 8;
 
@@ -316,7 +316,7 @@ function checkHoldout(options) {
   if (lifecycle === undefined || lifecycle === null) return;
   if (typeof lifecycle !== 'object' || Array.isArray(lifecycle)) throw fieldError('$.options.lifecycle', 'expected an object');
   checkKeys(lifecycle, LIFECYCLE_OPTIONS, '$.options.lifecycle');
-  const { minLift, minExposures, unseenRuns } = lifecycle;
+  const { minLift, minExposures, unseenRuns, retireAfter } = lifecycle;
   if (minLift !== undefined && minLift !== null && !(typeof minLift === 'number' && minLift >= -1 && minLift <= 1))
     throw fieldError('$.options.lifecycle.minLift', 'expected a number from -1 to 1');
   const whole = (n) => Number.isSafeInteger(n) && n >= 1 && n <= 0x7fffffff;
@@ -324,6 +324,8 @@ function checkHoldout(options) {
     throw fieldError('$.options.lifecycle.minExposures', 'expected an integer of at least 1');
   if (unseenRuns !== undefined && unseenRuns !== null && unseenRuns !== 'never' && !whole(unseenRuns))
     throw fieldError('$.options.lifecycle.unseenRuns', 'expected an integer of at least 1, or "never"');
+  if (retireAfter !== undefined && retireAfter !== null && !whole(retireAfter))
+    throw fieldError('$.options.lifecycle.retireAfter', 'expected an integer of at least 1');
 }
 
 async function enhance(body, env) {

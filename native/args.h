@@ -29,15 +29,16 @@ int cli_read_smoke(const char *context, const char *smoke_path, const cli_list *
 /* When a lesson retires (enhance, stats, patterns): the options as given, parsed by
  * cli_lifecycle_parse() (which prints what is wrong and returns an exit code). */
 typedef struct cli_lifecycle {
-  const char *min_lift, *min_exposures, *unseen_runs;
+  const char *min_lift, *min_exposures, *unseen_runs, *retire_after;
 } cli_lifecycle;
 #define CLI_LIFECYCLE_OPTIONS(l)                                                                   \
   {"--min-lift", OPT_STRING, &(l).min_lift}, {"--min-exposures", OPT_STRING, &(l).min_exposures}, \
-      {"--unseen-runs", OPT_STRING, &(l).unseen_runs}
+      {"--unseen-runs", OPT_STRING, &(l).unseen_runs}, {"--retire-after", OPT_STRING, &(l).retire_after}
 #define LIFECYCLE_OPTION_HELP                                                                        \
   "  --min-lift X       retire a lesson whose lift's 95% upper bound is below X (default 0.05)\n"    \
   "  --min-exposures N  slots per arm (injected, withheld) before an effect counts (default 5)\n"   \
-  "  --unseen-runs N    retire a lesson whose error was not seen for N runs (default 20; never)\n"
+  "  --unseen-runs N    retire a lesson whose error was not seen for N runs (default 20; never)\n"    \
+  "  --retire-after N   slots per arm (withheld for --unseen-runs) before a lesson retires (20)\n"
 int cli_lifecycle_parse(const char *cmd, const cli_lifecycle *in, fw_lifecycle_options *out);
 /* A number in [lo, hi] (--holdout, --min-lift); prints what is wrong and returns an exit code. */
 int cli_fraction(const char *cmd, const char *name, const char *text, double lo, double hi, double *out);

@@ -1,6 +1,6 @@
 /*
  * cli_lifecycle.c - the options that say when a lesson retires (--min-lift, --min-exposures,
- * --unseen-runs), shared by enhance, stats and patterns, and fractions such as --holdout.
+ * --unseen-runs, --retire-after), shared by enhance, stats and patterns, and fractions such as --holdout.
  */
 #include "args.h"
 
@@ -41,6 +41,7 @@ int cli_lifecycle_parse(const char *cmd, const cli_lifecycle *in, fw_lifecycle_o
     out->min_lift_set = true;
   }
   if (rc == EXIT_OK && in->min_exposures) rc = whole(cmd, "--min-exposures", in->min_exposures, &out->min_exposures);
+  if (rc == EXIT_OK && in->retire_after) rc = whole(cmd, "--retire-after", in->retire_after, &out->retire_exposures);
   if (rc == EXIT_OK && in->unseen_runs) {
     if (strcmp(in->unseen_runs, "never") == 0) out->unseen_runs = -1;
     else rc = whole(cmd, "--unseen-runs", in->unseen_runs, &out->unseen_runs);

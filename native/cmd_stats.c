@@ -75,11 +75,12 @@ static void print_effects(const cJSON *doc) {
   const cJSON *effects = cJSON_GetObjectItemCaseSensitive(doc, "effects");
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "totals");
   const cJSON *life = cJSON_GetObjectItemCaseSensitive(doc, "lifecycle");
-  printf("\nlessons: %lld active, %lld escalated, %lld retired (retired below a lift of %.2f, effects from %lld "
-         "slots per arm, unseen after %lld runs)\n",
+  printf("\nlessons: %lld active, %lld escalated, %lld retired (effects from %lld slots per arm; retired after %lld "
+         "slots per arm below a lift of %.2f, or unseen for %lld runs)\n",
          (long long)cli_json_number(t, "active"), (long long)cli_json_number(t, "escalated"),
-         (long long)cli_json_number(t, "retired"), cli_json_number(life, "min_lift"),
-         (long long)cli_json_number(life, "min_exposures"), (long long)cli_json_number(life, "unseen_runs"));
+         (long long)cli_json_number(t, "retired"), (long long)cli_json_number(life, "min_exposures"),
+         (long long)cli_json_number(life, "retire_exposures"), cli_json_number(life, "min_lift"),
+         (long long)cli_json_number(life, "unseen_runs"));
   if (cJSON_GetArraySize(effects) == 0) {
     puts("no lesson was injected or withheld yet: `forewarn enhance --holdout 0.2` measures their effect");
     return;

@@ -180,6 +180,8 @@ export interface LifecycleOptions {
   minExposures?: CoreInt | null;
   /** Retired after this many runs without its error (default 20), or never. */
   unseenRuns?: CoreInt | 'never' | null;
+  /** Slots per arm before a rule retires a lesson (default 20). */
+  retireAfter?: CoreInt | null;
 }
 
 export interface PatternsOptions {

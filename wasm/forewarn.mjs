@@ -154,16 +154,17 @@ const NEO4J_DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024;
 const REDACT_CACHE_SIZE = 4; // compiled `redact` packs kept per instance (most recently used)
 
 // {scope, target} from {scope, target} or one of the shorthands {entity}, {endpoint}, {schema}.
-// The lifecycle thresholds ({minLift, minExposures, unseenRuns}) as the core's arguments: NaN
-// and 0 are its defaults, -1 "never" for unseenRuns.
+// The lifecycle thresholds ({minLift, minExposures, unseenRuns, retireAfter}) as the core's
+// arguments: NaN and 0 are its defaults, -1 "never" for unseenRuns.
 function lifecycleArgs(lifecycle) {
-  if (lifecycle === undefined || lifecycle === null) return [NaN, 0, 0];
-  if (typeof lifecycle !== 'object') throw new TypeError('lifecycle: expected {minLift?, minExposures?, unseenRuns?}');
-  const { minLift, minExposures, unseenRuns } = lifecycle;
+  if (lifecycle === undefined || lifecycle === null) return [NaN, 0, 0, 0];
+  if (typeof lifecycle !== 'object') throw new TypeError('lifecycle: expected {minLift?, minExposures?, unseenRuns?, retireAfter?}');
+  const { minLift, minExposures, unseenRuns, retireAfter } = lifecycle;
   if (minLift !== undefined && minLift !== null && !(typeof minLift === 'number' && minLift >= -1 && minLift <= 1))
     throw new TypeError('lifecycle.minLift: expected a number from -1 to 1');
   const unseen = unseenRuns === 'never' ? -1 : intOption('lifecycle.unseenRuns', unseenRuns, 0, 1);
-  return [minLift ?? NaN, intOption('lifecycle.minExposures', minExposures, 0, 1), unseen];
+  return [minLift ?? NaN, intOption('lifecycle.minExposures', minExposures, 0, 1), unseen,
+    intOption('lifecycle.retireAfter', retireAfter, 0, 1)];
 }
 
 function holdoutOption(holdout) {
@@ -753,11 +754,11 @@ export class Forewarn {
         // read before any pointer
         const minOccurrences = intOption('minOccurrences', options.minOccurrences, 0);
         const maxPatterns = intOption('maxPatterns', options.maxPatterns, 0);
-        const [, minExposures, unseenRuns] = lifecycleArgs(options.lifecycle);
+        const [, minExposures, unseenRuns, retireAfter] = lifecycleArgs(options.lifecycle);
         return fw.#withIRAsync(options.ir, async (ir) => {
           const body = fw.#call(() => fw.#withStrings([scope ?? null, name ?? null], ([s, t]) =>
             fw.#takeString(x.fw_wasm_cypher_enhance_selection(s.ptr, t.ptr, ir ? fw.IR.ptr(ir) : 0, minOccurrences,
-              maxPatterns, minExposures, unseenRuns, fw.#err))));
+              maxPatterns, minExposures, unseenRuns, retireAfter, fw.#err))));
           return this.#with(body, (m) => fw.enhance(prompt, { scope, target: name }, m, { ...options, ir }));
         });
       }

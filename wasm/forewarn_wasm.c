@@ -186,12 +186,13 @@ char *fw_wasm_collect(fw_classifier *c, const char *smoke, size_t smoke_len,
 }
 
 /* The lifecycle thresholds from JS: NaN min_lift and 0 counts mean the defaults. */
-static fw_lifecycle_options lifecycle(double min_lift, int min_exposures, int unseen_runs) {
+static fw_lifecycle_options lifecycle(double min_lift, int min_exposures, int unseen_runs, int retire_exposures) {
   fw_lifecycle_options o = {0};
   o.min_lift_set = min_lift == min_lift; /* not NaN */
   o.min_lift = o.min_lift_set ? min_lift : 0.0;
   o.min_exposures = min_exposures;
   o.unseen_runs = unseen_runs;
+  o.retire_exposures = retire_exposures;
   return o;
 }
 
@@ -200,9 +201,9 @@ char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len,
                                const fw_rules *rules, size_t max_patterns, int min_occurrences,
                                size_t budget, size_t quote_cap, const char *stack, double holdout,
                                const char *run_id, double min_lift, int min_exposures, int unseen_runs,
-                               fw_error *e) {
+                               int retire_exposures, fw_error *e) {
   reset(e);
-  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs, retire_exposures);
   fw_enhance_options o = {0};
   o.holdout = holdout;
   o.run_id = run_id;
@@ -250,17 +251,18 @@ char *fw_wasm_store_list(const fw_store *s, int unclassified, fw_error *e) {
   return result(fw_store_list(s, unclassified != 0, &out, e), out, e);
 }
 
-char *fw_wasm_store_stats(const fw_store *s, double min_lift, int min_exposures, int unseen_runs, fw_error *e) {
+char *fw_wasm_store_stats(const fw_store *s, double min_lift, int min_exposures, int unseen_runs,
+                          int retire_exposures, fw_error *e) {
   reset(e);
-  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs, retire_exposures);
   char *out = NULL;
   return result(fw_store_stats_with(s, &life, &out, e), out, e);
 }
 
 char *fw_wasm_store_lessons(const fw_store *s, const char *state, double min_lift, int min_exposures,
-                            int unseen_runs, fw_error *e) {
+                            int unseen_runs, int retire_exposures, fw_error *e) {
   reset(e);
-  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs);
+  fw_lifecycle_options life = lifecycle(min_lift, min_exposures, unseen_runs, retire_exposures);
   char *out = NULL;
   return result(fw_store_lessons(s, &life, state, &out, e), out, e);
 }
@@ -327,9 +329,9 @@ char *fw_wasm_cypher_query(const char *query, size_t len, fw_error *e) {
 
 char *fw_wasm_cypher_enhance_selection(const char *scope, const char *target, const fw_ir *ir,
                                        int min_occurrences, int max_patterns, int min_exposures,
-                                       int unseen_runs, fw_error *e) {
+                                       int unseen_runs, int retire_exposures, fw_error *e) {
   reset(e);
-  fw_lifecycle_options life = lifecycle(NAN, min_exposures, unseen_runs);
+  fw_lifecycle_options life = lifecycle(NAN, min_exposures, unseen_runs, retire_exposures);
   fw_enhance_options o = {0};
   o.scope = scope;
   o.target = target;

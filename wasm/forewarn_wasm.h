@@ -57,16 +57,17 @@ FW_API char *fw_wasm_enhance(const fw_store *s, const char *prompt, size_t len, 
                              size_t max_patterns, int min_occurrences, size_t budget,
                              size_t quote_cap, const char *stack, double holdout,
                              const char *run_id, double min_lift, int min_exposures,
-                             int unseen_runs, fw_error *e);
+                             int unseen_runs, int retire_exposures, fw_error *e);
 FW_API char *fw_wasm_store_to_json(const fw_store *s, fw_error *e);
 FW_API char *fw_wasm_store_apply(fw_store *s, const char *changeset, size_t len, fw_error *e);
 FW_API char *fw_wasm_store_get(const fw_store *s, const char *pattern_id, fw_error *e);
 FW_API char *fw_wasm_store_query(const fw_store *s, const char *query, size_t len, fw_error *e);
 FW_API char *fw_wasm_store_list(const fw_store *s, int unclassified, fw_error *e);
 FW_API char *fw_wasm_store_stats(const fw_store *s, double min_lift, int min_exposures,
-                                 int unseen_runs, fw_error *e);
+                                 int unseen_runs, int retire_exposures, fw_error *e);
 FW_API char *fw_wasm_store_lessons(const fw_store *s, const char *state, double min_lift,
-                                   int min_exposures, int unseen_runs, fw_error *e);
+                                   int min_exposures, int unseen_runs, int retire_exposures,
+                                   fw_error *e);
 FW_API char *fw_wasm_store_decide(fw_store *s, const char *pattern_id, const char *decision,
                                   const char *now, fw_error *e);
 FW_API char *fw_wasm_cypher_decide(const char *pattern_id, const char *decision, const char *now,
@@ -85,7 +86,8 @@ FW_API char *fw_wasm_cypher_query(const char *query, size_t len, fw_error *e);
 FW_API char *fw_wasm_cypher_enhance_selection(const char *scope, const char *target,
                                               const fw_ir *ir, int min_occurrences,
                                               int max_patterns, int min_exposures,
-                                              int unseen_runs, fw_error *e);
+                                              int unseen_runs, int retire_exposures,
+                                              fw_error *e);
 /* The parsed answer, or NULL with e filled (code "neo4j" and e's server code for the server's
  * errors); fw_wasm_neo4j_transient() then says whether to retry. */
 FW_API char *fw_wasm_neo4j_parse(int http_status, const char *body, size_t len, fw_error *e);

@@ -259,11 +259,13 @@ typedef struct fw_lifecycle_options {
   bool min_lift_set;
   long long min_exposures; /* slots per arm (injected, withheld) before an effect is reported */
   long long unseen_runs;   /* retired after this many runs without its error; < 0: never */
+  long long retire_exposures; /* slots per arm (withheld, for not seen) before a rule retires it */
 } fw_lifecycle_options;
 
 #define FW_DEFAULT_MIN_LIFT 0.05
 #define FW_DEFAULT_MIN_EXPOSURES 5
 #define FW_DEFAULT_UNSEEN_RUNS 20
+#define FW_DEFAULT_RETIRE_EXPOSURES 20
 
 /* Per-run history and totals: {"runs": [...], "totals": {...}, "effects": [...]} where effects
  * lists each pattern with exposures (injected or withheld), its state and effect, sorted by

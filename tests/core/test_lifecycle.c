@@ -54,14 +54,23 @@ static void states(void) {
   CHECK(st.state == FW_STATE_RETIRED && strcmp(st.reason, "no_effect") == 0);
   fw_pattern few = pattern(10, 3, 10, 3, 99); /* no effect either, but the interval is wide */
   CHECK(fw__pattern_state(&few, 100, &def).state == FW_STATE_ACTIVE);
+  fw_pattern early = pattern(8, 7, 8, 1, 99); /* looks harmful, its bound below 0: too few slots */
+  fw_effect e;
+  fw__effect_of(8, 7, 8, 1, 5, &e);
+  CHECK(e.measured && e.high < 0.0);
+  CHECK(fw__pattern_state(&early, 100, &def).state == FW_STATE_ESCALATED);
+  fw_lifecycle_options eager = {0, false, 0, 0, 5};
+  CHECK(fw__pattern_state(&early, 100, &eager).state == FW_STATE_RETIRED);
   fw_pattern good = pattern(50, 5, 50, 30, 99);
   CHECK(fw__pattern_state(&good, 100, &def).state == FW_STATE_ACTIVE);
-  fw_pattern quiet = pattern(30, 0, 0, 0, 70); /* prevented every time, not seen for 30 runs */
+  fw_pattern always = pattern(30, 0, 0, 0, 70); /* never withheld: unseen may mean prevented */
+  CHECK(fw__pattern_state(&always, 100, &def).state == FW_STATE_ACTIVE);
+  fw_pattern quiet = pattern(30, 0, 20, 0, 70); /* not seen for 30 runs, withheld or not */
   st = fw__pattern_state(&quiet, 100, &def);
   CHECK(st.state == FW_STATE_RETIRED && strcmp(st.reason, "not_seen") == 0);
   quiet.last_seen_run = 100; /* its error came back */
   CHECK(fw__pattern_state(&quiet, 100, &def).state == FW_STATE_ACTIVE);
-  fw_lifecycle_options never = {0, false, 0, -1};
+  fw_lifecycle_options never = {0, false, 0, -1, 0};
   quiet.last_seen_run = 1;
   CHECK(fw__pattern_state(&quiet, 100, &never).state == FW_STATE_ACTIVE);
   fw_pattern stubborn = pattern(4, 3, 0, 0, 100);
@@ -73,7 +82,7 @@ static void states(void) {
   snprintf(useless.decision, sizeof useless.decision, "active"); /* kept by a person */
   st = fw__pattern_state(&useless, 100, &def);
   CHECK(st.state == FW_STATE_ACTIVE && strcmp(st.reason, "person") == 0);
-  fw_lifecycle_options strict = {0.3, true, 0, 0}; /* a lift of 0.1: useful by the default only */
+  fw_lifecycle_options strict = {0.3, true, 0, 0, 0}; /* a lift of 0.1: useful by the default only */
   fw_pattern modest = pattern(100, 50, 100, 60, 99);
   CHECK(fw__pattern_state(&modest, 100, &strict).state == FW_STATE_RETIRED);
   CHECK(fw__pattern_state(&modest, 100, &def).state == FW_STATE_ACTIVE);

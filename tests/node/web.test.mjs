@@ -2,10 +2,12 @@
 // category, context and spec mapping as the native CLI; the prompt preview equals what
 // `forewarn enhance` prints for the same history; hostile input stays text; the browser store
 // survives a reload and round-trips through export/import; the page works offline once loaded;
-// labelled controls, keyboard order, 375 px. Screenshots go to tests/artifacts/web/.
+// labelled controls, keyboard order, 375 px; the raw JSON of each result; the learning curve and
+// its table at 375 and 1280 px. Screenshots go to tests/artifacts/web/, and those of the two
+// widths to tests/artifacts/web-screenshots/ when they changed. Bad input: web_inputs.test.mjs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, run, sharedCorpus } from './helpers.mjs';
@@ -199,6 +201,51 @@ describe('web page', { skip }, () => {
     await page.waitForSelector('[data-testid=classify-error]');
     assert.match(await page.textContent('[data-testid=classify-error]'), /too large|bytes/i);
   });
+
+  it('shows the exact JSON of a classification and of a run behind a toggle, as text', async () => {
+    const toggle = '[data-testid=result-raw-toggle]', raw = '[data-testid=result-raw]';
+    const text = examples.find((e) => e.file === 'post_customers_unique.txt');
+    const cli = cliClassify(text.text, text.endpoint);
+    await paste(page, text.text, text.endpoint, cli.pattern_id);
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'false');
+    assert.ok(await page.isHidden(raw), 'closed at first');
+    await page.click(toggle);
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'true');
+    assert.ok(await page.isVisible(raw));
+    const shownJson = await page.textContent(raw);
+    const parsed = JSON.parse(shownJson);
+    assert.equal(shownJson, JSON.stringify(parsed, null, 2), 'pretty-printed');
+    // the CLI's answer for the same text and spec, but for the clock (the CLI's is fixed)
+    const untimed = ({ anti_pattern: { first_seen, last_seen, ...ap }, ...c }) => ({ ...c, anti_pattern: ap });
+    assert.deepEqual(untimed(parsed), untimed(cli));
+    // by keyboard: Enter closes, Space opens
+    await page.focus(toggle);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'false');
+    assert.ok(await page.isHidden(raw));
+    await page.keyboard.press('Space');
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'true');
+    // markup in the result stays text in the JSON too
+    await page.fill('#endpoint', '');
+    await page.fill('#failure-text', 'sqlalchemy.exc.IntegrityError: NOT NULL constraint failed: products.<img src=x onerror="window.__xss=4"><script>window.__xss=5</script>');
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('<script>window.__xss=5</script>'), raw);
+    assert.equal(await page.locator('#result-raw *').count(), 0, 'no element inside the <pre>');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    // a whole run: its change set, as the page shows it
+    await page.fill('#failure-text', readFileSync(path.join(root, 'examples', 'shop', 'runs', 'run-1.json'), 'utf8'));
+    await page.waitForSelector('[data-testid=run]');
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('"observations"'), raw);
+    const changeset = JSON.parse(await page.textContent(raw));
+    assert.equal(changeset.run_id, 'shop-run-1');
+    assert.deepEqual(changeset.observations.map((o) => o.pattern.pattern_id),
+      await page.$$eval('[data-testid=observation]', (lis) => lis.map((li) => li.dataset.patternId)));
+    // no result, no toggle
+    await page.fill('#failure-text', '');
+    await page.waitForFunction((sel) => document.querySelector(sel).disabled, toggle);
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'false');
+    assert.ok(await page.isHidden(raw));
+    assert.equal(await page.textContent(raw), '');
+  });
 });
 
 // The example history through the CLI, as the reference for the page's numbers and prompts.
@@ -284,6 +331,32 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     await page.screenshot({ path: path.join(artifacts, 'desktop-prompt.png'), fullPage: true });
   });
 
+  it('shows the exact JSON of the prompt preview behind a toggle, as forewarn enhance --json prints it', async () => {
+    const limits = { maxPatterns: 5, minOccurrences: 2, budget: 2000 };
+    const base = 'Write the Product model and its endpoints.';
+    await page.selectOption('#scope', 'entity');
+    await page.fill('#target', 'Product');
+    await page.fill('#max-patterns', String(limits.maxPatterns));
+    await page.fill('#min-occurrences', String(limits.minOccurrences));
+    await page.fill('#budget', String(limits.budget));
+    await page.fill('#base-prompt', base);
+    const r = run(['enhance', '--entity', 'Product', '--ir', irPath, '--store', path.join(tmp, 'history.json'), '--prompt', '-', '--json',
+      '--max-patterns', '5', '--min-occurrences', '2', '--budget', '2000'], { input: base });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = JSON.parse(r.stdout);
+    await page.waitForFunction((want) => document.querySelector('[data-testid=prompt-out]').textContent === want, expected.prompt, { timeout: 5000 });
+    const toggle = '[data-testid=prompt-raw-toggle]', raw = '[data-testid=prompt-raw]';
+    await page.waitForFunction((sel) => !document.querySelector(sel).disabled, toggle);
+    assert.ok(await page.isHidden(raw));
+    await page.click(toggle);
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'true');
+    const shownJson = await page.textContent(raw);
+    assert.equal(shownJson, JSON.stringify(expected, null, 2), 'the CLI\'s JSON, pretty-printed');
+    assert.ok(expected.injected.length > 0);
+    await page.click(toggle);
+    assert.ok(await page.isHidden(raw));
+  });
+
   it('refuses limits out of range next to the field, with the range, and previews nothing until fixed', async () => {
     await page.selectOption('#scope', 'entity');
     await page.fill('#target', 'Product');
@@ -343,6 +416,28 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     await page.waitForFunction(() => /^Recorded run pasted-/.test(document.querySelector('[data-testid=record-status]').textContent));
     assert.match(await page.textContent('[data-testid=store-summary]'), /from 4 runs/);
     assert.equal(await page.locator('[data-testid=chart] .bar-errors').count(), 4);
+  });
+
+  it('shows the exact JSON of the record result behind a toggle', async () => {
+    const toggle = '[data-testid=record-raw-toggle]', raw = '[data-testid=record-raw]';
+    await page.fill('#endpoint', 'POST /products');
+    await page.fill('#failure-text', examples[0].text);
+    await page.waitForFunction(() => document.querySelector('[data-testid=category]')?.textContent === 'nullable_missing');
+    assert.ok(await page.isDisabled(toggle), 'nothing recorded from this text yet');
+    await page.click('#record');
+    await page.waitForFunction(() => /^Recorded run pasted-/.test(document.querySelector('[data-testid=record-status]').textContent));
+    await page.click(toggle);
+    assert.equal(await page.getAttribute(toggle, 'aria-expanded'), 'true');
+    const shownJson = await page.textContent(raw);
+    const result = JSON.parse(shownJson);
+    assert.equal(shownJson, JSON.stringify(result, null, 2));
+    assert.equal(await page.textContent('[data-testid=record-status]'),
+      `Recorded run ${result.run_id}: ${result.patterns_created} new, ${result.patterns_updated} updated pattern(s).`);
+    assert.equal(result.already_ingested, false);
+    // another text in the box: that result is no longer what the box holds
+    await page.fill('#failure-text', examples[1].text);
+    await page.waitForFunction((sel) => document.querySelector(sel).disabled, toggle);
+    assert.ok(await page.isHidden(raw));
   });
 
   it('is usable by keyboard, with labelled controls', async () => {
@@ -407,4 +502,119 @@ describe('web page: offline once loaded', { skip }, () => {
     await page.waitForSelector('[data-testid=classification]');
     assert.equal(await page.textContent('[data-testid=category]'), 'unique_constraint_missing');
   });
+});
+
+// Writes a screenshot only when its bytes differ from the file already there: an unchanged page
+// leaves the folder as it was, and committing a new picture is a deliberate step. Returns whether
+// it wrote.
+const screenshots = path.join(root, 'tests', 'artifacts', 'web-screenshots');
+function keepScreenshot(name, png) {
+  const file = path.join(screenshots, name);
+  if (existsSync(file) && readFileSync(file).equals(png)) return false;
+  mkdirSync(screenshots, { recursive: true });
+  writeFileSync(file, png);
+  return true;
+}
+
+// A picture of the whole page. The viewport is made as tall as the page first, and the page let
+// settle: a full-page capture drops the scroll bar while it runs, which widens the page and has
+// the chart redrawn (at its new width) during the capture or not, so the bytes would vary.
+async function wholePage(page, width) {
+  const settle = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  for (let height = 0, tries = 0; tries < 3; tries++) {
+    const next = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (next === height) break;
+    height = next;
+    await page.setViewportSize({ width, height });
+    await settle();
+  }
+  return page.screenshot({ animations: 'disabled' });
+}
+
+// Sizes and positions in the page, for the layout checks.
+function curveGeometry() {
+  const box = (e) => e.getBoundingClientRect().toJSON();
+  const chart = document.querySelector('[data-testid=chart]');
+  const shown = (e) => Boolean(e) && e.checkVisibility() && box(e).width > 0 && box(e).height > 0;
+  const title = (id) => {
+    const e = document.querySelector(`[data-testid=${id}]`);
+    return { shown: shown(e), text: e?.textContent, ...box(e) };
+  };
+  const wrap = document.querySelector('[data-testid=history-wrap]');
+  return {
+    chart: box(chart), section: box(document.querySelector('#store')),
+    texts: [...chart.querySelectorAll('text')].map((t) => ({ text: t.textContent, cls: t.getAttribute('class'), ...box(t) })),
+    titles: { x: title('chart-x-title'), y: title('chart-y-title'), y2: title('chart-y2-title') },
+    legend: { shown: shown(document.querySelector('[data-testid=chart-legend]')), ...box(document.querySelector('[data-testid=chart-legend]')),
+      keys: [...document.querySelectorAll('[data-testid=chart-legend] .key')].map(shown) },
+    wrap: { ...box(wrap), overflowX: getComputedStyle(wrap).overflowX, scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth },
+    pageWidth: document.documentElement.scrollWidth,
+  };
+}
+
+const inside = (inner, outer, slack = 0.5) => inner.left >= outer.left - slack && inner.right <= outer.right + slack &&
+  inner.top >= outer.top - slack && inner.bottom <= outer.bottom + slack;
+const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+
+describe('web page: the learning curve and its table at 375 and 1280 px', { skip }, () => {
+  let server, browser;
+  // A run with a long id, so that the table is wider than its column at both widths.
+  const longRun = JSON.stringify({ ...JSON.parse(readFileSync(path.join(root, 'examples', 'shop', 'runs', 'run-3.json'), 'utf8')),
+    run_id: 'nightly-shop-api-regression-suite-2026-12-07' }, null, 2);
+
+  before(async () => {
+    buildWeb();
+    server = await serveWeb();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const [width, chartShare] of [[375, [0.8, 1]], [1280, [0.3, 0.9]]]) {
+    it(`is readable at ${width} px, with axis titles and a legend, and its table scrolls in its own box`, async (t) => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await openPage(browser, server.url, { context });
+      await page.click('#load-history');
+      await page.waitForSelector('[data-testid=chart]');
+      await page.fill('#failure-text', longRun);
+      await page.waitForSelector('[data-testid=run]');
+      await page.click('#record');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=chart] .bar-errors').length === 4);
+      await page.click('#curve summary'); // the numbers
+      const g = await page.evaluate(curveGeometry);
+
+      assert.ok(g.chart.width >= chartShare[0] * width && g.chart.width <= chartShare[1] * width,
+        `the chart is ${g.chart.width} px wide in a ${width} px page`);
+      assert.ok(g.chart.height >= 150 && g.chart.height <= 400, `the chart is ${g.chart.height} px high`);
+      assert.ok(inside(g.chart, g.section), 'the chart stays in its section');
+      for (const text of g.texts) {
+        assert.ok(text.height >= 11, `"${text.text}" is ${text.height} px high: readable`);
+        assert.ok(inside(text, g.chart), `"${text.text}" is inside the chart, not cut`);
+      }
+      for (const [i, a] of g.texts.entries()) {
+        for (const b of g.texts.slice(i + 1)) assert.ok(!overlap(a, b), `"${a.text}" and "${b.text}" do not overlap`);
+      }
+      assert.equal(g.texts.filter((x) => x.cls.includes('run-label')).length, 4, 'each run is labelled');
+      assert.deepEqual([g.titles.x.text, g.titles.y.text, g.titles.y2.text], ['Run, oldest first', 'Errors per run', 'Prevention rate']);
+      for (const [axis, title] of Object.entries(g.titles)) assert.ok(title.shown, `the ${axis} axis title is visible`);
+      assert.ok(g.titles.y.height > g.titles.y.width && g.titles.y2.height > g.titles.y2.width, 'the y titles run along their axes');
+      assert.ok(g.legend.shown && inside(g.legend, g.section), 'the legend is visible in the section');
+      assert.deepEqual(g.legend.keys, [true, true, true]);
+
+      assert.equal(g.wrap.overflowX, 'auto');
+      assert.ok(g.wrap.scrollWidth > g.wrap.clientWidth, `the wide table scrolls in its box (${g.wrap.scrollWidth} > ${g.wrap.clientWidth})`);
+      assert.ok(inside({ ...g.wrap, top: g.section.top, bottom: g.section.top }, { ...g.section, bottom: g.section.top }), 'the box stays in the section');
+      assert.ok(g.pageWidth <= width, `the page does not scroll sideways (${g.pageWidth} px)`);
+      // before anything scrolled: a scroll bar that fades out would make every picture differ
+      const written = keepScreenshot(`page-${width}.png`, await wholePage(page, width));
+      t.diagnostic(`tests/artifacts/web-screenshots/page-${width}.png ${written ? 'written (changed)' : 'unchanged'}`);
+      // the box scrolls by keyboard too
+      await page.focus('[data-testid=history-wrap]');
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => document.querySelector('[data-testid=history-wrap]').scrollLeft > 0);
+      await context.close();
+    });
+  }
 });

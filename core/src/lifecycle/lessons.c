@@ -82,6 +82,7 @@ static cJSON *lifecycle_json(const fw_lifecycle_options *lo) {
   fw__json_add(o, "min_lift", cJSON_CreateRaw(text));
   fw__json_int(o, "min_exposures", lo->min_exposures);
   fw__json_int(o, "unseen_runs", lo->unseen_runs);
+  fw__json_int(o, "retire_exposures", lo->retire_exposures);
   return o;
 }
 

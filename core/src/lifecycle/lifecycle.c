@@ -2,11 +2,12 @@
  * lifecycle.c - a lesson's state and expected benefit from its counters (lifecycle.h).
  *
  * States: a person's decision wins ("retired" stays retired, "active" is never retired by the
- * rules below). Otherwise a lesson is retired when its measured lift's 95 % upper bound lies
+ * rules below). Otherwise, after retire_exposures slots per arm, a lesson is retired when its measured lift's 95 % upper bound lies
  * below the minimum useful lift (no_effect: it was measured while recurring, so a recurrence
  * does not bring it back; new evidence would), or when its error has not been seen for
- * unseen_runs runs (not_seen: the error's next occurrence makes it active again, as its last
- * seen run moves). An active lesson that keeps recurring although injected is escalated: it is
+ * unseen_runs runs although it was withheld from retire_exposures slots (not_seen: the error's
+ * next occurrence makes it active again, as its last seen run moves). Both need withheld
+ * slots: without a holdout no lesson is retired by a rule, and enhance behaves as before. An active lesson that keeps recurring although injected is escalated: it is
  * rendered in the DO NOT / Write instead form.
  */
 #include "lifecycle.h"
@@ -14,11 +15,13 @@
 #include <string.h>
 
 fw_lifecycle_options fw__lifecycle_resolve(const fw_lifecycle_options *o) {
-  fw_lifecycle_options r = {FW_DEFAULT_MIN_LIFT, true, FW_DEFAULT_MIN_EXPOSURES, FW_DEFAULT_UNSEEN_RUNS};
+  fw_lifecycle_options r = {FW_DEFAULT_MIN_LIFT, true, FW_DEFAULT_MIN_EXPOSURES, FW_DEFAULT_UNSEEN_RUNS,
+                            FW_DEFAULT_RETIRE_EXPOSURES};
   if (!o) return r;
   if (o->min_lift_set) r.min_lift = o->min_lift;
   if (o->min_exposures > 0) r.min_exposures = o->min_exposures;
   if (o->unseen_runs != 0) r.unseen_runs = o->unseen_runs;
+  if (o->retire_exposures > 0) r.retire_exposures = o->retire_exposures;
   return r;
 }
 
@@ -39,8 +42,14 @@ fw_lesson_state fw__pattern_state(const fw_pattern *p, long long run_seq, const 
   fw_effect e;
   fw__effect_of(p->times_injected, p->times_recurred_injected, p->times_withheld, p->times_recurred_withheld,
                 lo.min_exposures, &e);
-  if (e.measured && e.high < lo.min_lift) return (fw_lesson_state){FW_STATE_RETIRED, "no_effect"};
-  if (lo.unseen_runs > 0 && p->last_seen_run >= 0 && run_seq - p->last_seen_run >= lo.unseen_runs)
+  /* a rule retires only after retire_exposures slots per arm: an interval that starts below the
+   * threshold on a handful of slots is as often luck as a useless lesson */
+  bool enough = e.injected >= lo.retire_exposures && e.withheld >= lo.retire_exposures;
+  if (e.measured && enough && e.high < lo.min_lift) return (fw_lesson_state){FW_STATE_RETIRED, "no_effect"};
+  /* only a lesson that was withheld: an error unseen while its lesson is always injected may be
+   * the one it prevents, so without a holdout nothing is retired as not seen */
+  if (lo.unseen_runs > 0 && p->times_withheld >= lo.retire_exposures && p->last_seen_run >= 0 &&
+      run_seq - p->last_seen_run >= lo.unseen_runs)
     return (fw_lesson_state){FW_STATE_RETIRED, "not_seen"};
   if (escalated) return (fw_lesson_state){FW_STATE_ESCALATED, "recurring"};
   return st;

@@ -234,10 +234,12 @@ static const char query_statement[] =
   "CASE WHEN " A ".occurrence_count > " B ".occurrence_count OR (" A ".occurrence_count = " B     \
   ".occurrence_count AND " A ".pattern_id < " B ".pattern_id) THEN " A " ELSE " B " END"
 /* the lesson is out of the running (lifecycle.c's states that need no interval): a person
- * retired it, or (unless a person keeps it) its error was not seen for $unseen_runs runs */
+ * retired it, or (unless a person keeps it) its error was not seen for $unseen_runs runs although
+ * it was withheld from $retire_exposures slots */
 #define OUT_OF_RUNNING                                                                             \
   "(coalesce(ap.decision, '') = 'retired' OR (coalesce(ap.decision, '') <> 'active' AND\n"         \
-  "  $unseen_runs > 0 AND ap.last_seen_run IS NOT NULL AND run_seq - ap.last_seen_run >= $unseen_runs))"
+  "  $unseen_runs > 0 AND coalesce(ap.times_withheld, 0) >= $retire_exposures AND\n"                 \
+  "  ap.last_seen_run IS NOT NULL AND run_seq - ap.last_seen_run >= $unseen_runs))"
 /* both arms of its holdout have $min_exposures slots: ranked by its measured benefit, which only
  * fw_enhance() computes, so every such pattern is read */
 #define MEASURED                                                                                   \
@@ -676,10 +678,12 @@ fw_status fw_cypher_enhance_selection(const fw_enhance_options *o, char **out, f
   str_or_null(p, "schema", by_schema ? o->target : NULL);
   fw__json_int(p, "min", o->min_occurrences ? o->min_occurrences : 2);
   fw__json_int(p, "max", o->max_patterns ? (long long)o->max_patterns : 5);
-  fw_lifecycle_options lo = o->lifecycle ? *o->lifecycle : (fw_lifecycle_options){0, false, 0, 0};
+  fw_lifecycle_options lo = o->lifecycle ? *o->lifecycle : (fw_lifecycle_options){0, false, 0, 0, 0};
   if (lo.min_exposures <= 0) lo.min_exposures = FW_DEFAULT_MIN_EXPOSURES;
   if (lo.unseen_runs == 0) lo.unseen_runs = FW_DEFAULT_UNSEEN_RUNS;
+  if (lo.retire_exposures <= 0) lo.retire_exposures = FW_DEFAULT_RETIRE_EXPOSURES;
   fw__json_int(p, "min_exposures", lo.min_exposures);
+  fw__json_int(p, "retire_exposures", lo.retire_exposures);
   fw__json_add(p, "unseen_runs", cJSON_CreateNumber((double)(lo.unseen_runs < 0 ? -1 : lo.unseen_runs)));
   return fw__cypher_body2(enhance_statement, enhance_statement_tail, p, out, err);
 }
