@@ -56,6 +56,10 @@ static void print_summary(const char *result, const char *path) {
     if (prevented + recurred)
       printf("Prevention: %lld of %lld injected warnings held, %lld recurred\n", prevented,
              prevented + recurred, recurred);
+    long long withheld = (long long)cli_json_number(r, "withheld");
+    if (withheld) /* the holdout arm: what happened without the warning */
+      printf("Holdout: %lld warnings withheld, %lld of their errors recurred\n", withheld,
+             (long long)cli_json_number(r, "withheld_recurred"));
   }
   cJSON_Delete(r);
 }

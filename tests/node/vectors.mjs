@@ -50,6 +50,12 @@ export function jsonlRecords(bytes) {
   return out;
 }
 
+// A step's lifecycle thresholds: as CLI flags, and as the JS API's option.
+const lifecycleFlags = (s) => [...(s.min_lift !== undefined ? ['--min-lift', String(s.min_lift)] : []),
+  ...(s.min_exposures ? ['--min-exposures', String(s.min_exposures)] : []),
+  ...(s.retire_after ? ['--retire-after', String(s.retire_after)] : [])];
+const lifecycleOf = (s) => ({ minLift: s.min_lift, minExposures: s.min_exposures, retireAfter: s.retire_after });
+
 // ---- native ------------------------------------------------------------------------------------
 
 export function* nativeOutputs(bin, manifest = loadManifest()) {
@@ -98,14 +104,20 @@ export function* nativeOutputs(bin, manifest = loadManifest()) {
         } else if (s.op === 'store') {
           out = readFileSync(store);
         } else if (s.op === 'stats') {
-          out = ok(cli(['stats', '--store', store, '--json']), `${loop.name} step ${i + 1}`);
+          out = ok(cli(['stats', '--store', store, '--json', ...lifecycleFlags(s)]), `${loop.name} step ${i + 1}`);
         } else if (s.op === 'patterns') {
-          out = ok(cli(['patterns', '--store', store, '--json', ...(s.unclassified ? ['--unclassified'] : [])]), `${loop.name} step ${i + 1}`);
+          out = ok(cli(['patterns', '--store', store, '--json', ...(s.unclassified ? ['--unclassified'] : []),
+            ...(s.state ? ['--state', s.state] : []), ...lifecycleFlags(s)]), `${loop.name} step ${i + 1}`);
+        } else if (s.op === 'decide') {
+          ok(cli(['pattern', s.decision === 'retired' ? 'retire' : 'activate', s.pattern_id, '--store', store]), `${loop.name} step ${i + 1}`);
+          out = ok(cli(['patterns', '--store', store, '--json']), `${loop.name} step ${i + 1}`);
         } else if (s.op === 'enhance') {
           out = ok(cli(['enhance', `--${s.scope}`, s.target, '--ir', loop.ir, '--prompt', s.prompt, '--store', store, '--json',
             ...(s.max_patterns ? ['--max-patterns', String(s.max_patterns)] : []),
             ...(s.min_occurrences ? ['--min-occurrences', String(s.min_occurrences)] : []),
-            ...(s.budget ? ['--budget', String(s.budget)] : [])]), `${loop.name} step ${i + 1}`);
+            ...(s.budget ? ['--budget', String(s.budget)] : []),
+            ...(s.holdout ? ['--holdout', String(s.holdout), '--run-id', s.run_id, '--manifest-out', path.join(dir, `m-${i}.json`)] : []),
+            ...lifecycleFlags(s)]), `${loop.name} step ${i + 1}`);
         } else {
           throw new Error(`${loop.name}: unknown step ${s.op}`);
         }
@@ -182,11 +194,16 @@ export function* wasmOutputs(fw, manifest = loadManifest()) {
           let out;
           if (s.op === 'ingest') out = text(fw.raw.collect(read(s.smoke), ir, s.manifest ? read(s.manifest) : null, store, { now }));
           else if (s.op === 'store') out = Buffer.from(store.serialize());
-          else if (s.op === 'stats') out = text(fw.raw.stats(store));
-          else if (s.op === 'patterns') out = text(fw.raw.patterns(store, { unclassified: !!s.unclassified }));
-          else if (s.op === 'enhance') {
+          else if (s.op === 'stats') out = text(fw.raw.stats(store, { lifecycle: lifecycleOf(s) }));
+          else if (s.op === 'patterns') {
+            out = text(fw.raw.patterns(store, { unclassified: !!s.unclassified, state: s.state, lifecycle: lifecycleOf(s) }));
+          } else if (s.op === 'decide') {
+            store.decide(s.pattern_id, s.decision, { now });
+            out = text(fw.raw.patterns(store));
+          } else if (s.op === 'enhance') {
             out = text(fw.raw.enhance(read(s.prompt).toString('utf8'), { scope: s.scope, target: s.target }, store, {
               ir, maxPatterns: s.max_patterns ?? 5, minOccurrences: s.min_occurrences ?? 2, budget: s.budget ?? 2000,
+              holdout: s.holdout, runId: s.run_id, lifecycle: lifecycleOf(s),
             }));
           } else throw new Error(`${loop.name}: unknown step ${s.op}`);
           yield { name: `${loop.name} step ${i + 1} (${s.op}${s.target ? ` ${s.target}` : ''})`, file: stepFile(loop, i, s), actual: out, case: s };
