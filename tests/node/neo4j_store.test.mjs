@@ -281,7 +281,18 @@ else describe(title, () => {
     for (let i = 0; patterns.length < 1500; i++) {
       for (const p of specific) {
         const entity = next(3) === 0 ? `Entity${next(40)}` : entities[next(entities.length)];
-        patterns.push({ ...p, pattern_id: `${p.pattern_id}-${i}`, entity_pattern: entity, occurrence_count: [1, 1, 2, 3, 5, 8][next(6)] });
+        const q = { ...p, pattern_id: `${p.pattern_id}-${i}`, entity_pattern: entity, occurrence_count: [1, 1, 2, 3, 5, 8][next(6)] };
+        // the lifecycle: measured holdout arms (ranked by benefit, some retired for no effect),
+        // last sightings (retired as not seen), a person's decisions
+        if (next(3) === 0) {
+          const n1 = 2 + next(6), n2 = 2 + next(6);
+          Object.assign(q, { times_injected: n1, times_recurred_after_injection: next(n1 + 1), times_withheld: n2,
+            times_recurred_when_withheld: next(n2 + 1) });
+          q.times_prevented = q.times_injected - q.times_recurred_after_injection;
+        }
+        if (next(2) === 0) q.last_seen_run = next(4);
+        if (next(12) === 0) Object.assign(q, { decision: next(2) ? 'retired' : 'active', decision_at: '2026-01-02T00:00:00Z' });
+        patterns.push(q);
       }
     }
     const synthetic = path.join(work, 'synthetic.json');
@@ -297,6 +308,13 @@ else describe(title, () => {
       cases.push(['--endpoint', ep, '--ir', ir], ['--endpoint', ep, '--max-patterns', '2', '--min-occurrences', '1']);
     }
     cases.push(['--schema', 'ProductCreate', '--ir', ir], ['--schema', 'CustomerCreate', '--max-patterns', '1']);
+    // the lifecycle read by the selection itself (not seen, a person's retirement) and by enhance
+    // (no effect, the benefit ranking), at thresholds that reach the synthetic counters
+    const life = ['--min-exposures', '2', '--retire-after', '3', '--unseen-runs', '1', '--min-lift', '0.1'];
+    for (const e of ['Product', 'Order', 'Customer']) {
+      cases.push(['--entity', e, '--ir', ir, '--min-occurrences', '1', ...life], ['--entity', e, '--ir', ir, '--max-patterns', '3', ...life]);
+    }
+    cases.push(['--endpoint', 'POST /products', '--ir', ir, '--min-occurrences', '1', ...life]);
     let general = 0;
     for (const args of cases) {
       const fromNeo4j = ok(['enhance', '--store', store, ...args], { FOREWARN_NEO4J_STATS: '1' });
@@ -305,6 +323,76 @@ else describe(title, () => {
       if (fromNeo4j.stdout.includes('seen on other entities')) general++;
     }
     assert.ok(general >= 5, `general patterns in only ${general} prompts`);
+    const plain = ok(['enhance', '--store', copy, '--entity', 'Product', '--ir', ir, '--min-occurrences', '1']).stdout;
+    assert.notEqual(ok(['enhance', '--store', copy, '--entity', 'Product', '--ir', ir, '--min-occurrences', '1', ...life]).stdout, plain,
+      'the lifecycle changes what is injected');
+  });
+
+  test('holdout and lifecycle: withheld slots, effects, states and a person\'s decisions as in the file store', async () => {
+    await cypher('MATCH (n) DETACH DELETE n');
+    const file = path.join(work, 'holdout-file', 'patterns.json');
+    const held = 'tests/vectors/inputs/holdout'; // manifests written by enhance --holdout 0.5
+    for (const s of [store, file]) {
+      ok(['ingest', '--store', s, '--smoke', `${runs}/run-1.json`, '--ir', ir]);
+      for (const n of [2, 3]) {
+        const r = JSON.parse(ok(['ingest', '--store', s, '--smoke', `${runs}/run-${n}.json`, '--ir', ir, '--manifest', `${held}/shop-run-${n}.json`, '--json']).stdout);
+        assert.ok(r.withheld > 0, JSON.stringify(r));
+      }
+      // again: already ingested, no withheld slot counted twice
+      const again = JSON.parse(ok(['ingest', '--store', s, '--smoke', `${runs}/run-3.json`, '--ir', ir, '--manifest', `${held}/shop-run-3.json`, '--json']).stdout);
+      assert.equal(again.already_ingested, true);
+      assert.equal(again.withheld, undefined);
+    }
+    const both = (args) => {
+      const a = ok([...args, '--store', store]).stdout, b = ok([...args, '--store', file]).stdout;
+      assert.equal(a, b, args.join(' '));
+      return a;
+    };
+    const life = ['--min-exposures', '1', '--retire-after', '1', '--min-lift', '0.5'];
+    const byId = (a, b) => a.pattern_id.localeCompare(b.pattern_id);
+    const stats = JSON.parse(both(['stats', '--json']));
+    assert.ok(stats.totals.effect.withheld > 0 && stats.effects.length > 0);
+    both(['stats', '--json', ...life]);
+    assert.match(both(['stats', ...life]), /no effect shown \(interval holds 0\)/);
+    const retired = JSON.parse(ok(['patterns', '--json', '--state', 'retired', ...life, '--store', store]).stdout).sort(byId);
+    assert.deepEqual(retired, JSON.parse(ok(['patterns', '--json', '--state', 'retired', ...life, '--store', file]).stdout).sort(byId));
+    assert.ok(retired.length > 0 && retired.every((p) => p.state_reason === 'no_effect'));
+    // the same records (Neo4j lists patterns by first_seen then id, the file in insertion order)
+    const sorted = (st) => ok(['store', 'export', '--store', st]).stdout.trim().split('\n').sort();
+    assert.deepEqual(sorted(store), sorted(file));
+    for (const e of ['Product', 'Customer', 'Order', 'OrderItem']) {
+      both(['enhance', '--entity', e, '--ir', ir, '--json', ...life]);
+      both(['enhance', '--entity', e, '--ir', ir, '--json', '--unseen-runs', '1', '--retire-after', '1']);
+      // the same slots withheld: the manifests are equal
+      const m = (s) => path.join(work, `holdout-${s === store ? 'neo4j' : 'file'}-${e}.json`);
+      const a = ok(['enhance', '--entity', e, '--ir', ir, '--json', '--holdout', '0.5', '--run-id', 'shop-run-4', '--manifest-out', m(store), '--store', store]).stdout;
+      const b = ok(['enhance', '--entity', e, '--ir', ir, '--json', '--holdout', '0.5', '--run-id', 'shop-run-4', '--manifest-out', m(file), '--store', file]).stdout;
+      assert.equal(a, b, e);
+      assert.equal(readFileSync(m(store), 'utf8'), readFileSync(m(file), 'utf8'));
+    }
+    // a person's decisions, recorded as such in both
+    const id = JSON.parse(ok(['patterns', '--store', file, '--json']).stdout).find((p) => p.entity_pattern === 'Product').pattern_id;
+    for (const s of [store, file]) assert.match(ok(['pattern', 'retire', id, '--store', s]).stdout, /retired by a person/);
+    const after = JSON.parse(ok(['patterns', '--json', '--store', store]).stdout).sort(byId);
+    assert.deepEqual(after, JSON.parse(ok(['patterns', '--json', '--store', file]).stdout).sort(byId));
+    const p = after.find((x) => x.pattern_id === id);
+    assert.deepEqual([p.state, p.state_reason, p.decision], ['retired', 'person', 'retired']);
+    assert.ok(!both(['enhance', '--entity', 'Product', '--ir', ir, '--json']).includes(id));
+    for (const s of [store, file]) ok(['pattern', 'activate', id, '--store', s]);
+    assert.ok(both(['enhance', '--entity', 'Product', '--ir', ir, '--json']).includes(id));
+    // export -> a fresh file store carries the new fields
+    const copy = path.join(work, 'holdout-copy', 'patterns.json');
+    const lines = ok(['store', 'export', '--store', store]).stdout;
+    assert.match(lines, /"times_withheld":[1-9]/);
+    assert.match(lines, /"decision":"active"/);
+    const imported = fwIn(['store', 'import', '--store', copy], lines);
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.equal(ok(['store', 'export', '--store', copy]).stdout, lines);
+    // an unknown pattern: exit 2, nothing written
+    const unknown = fw(['pattern', 'retire', 'ap1-0000000000000000', '--store', store]);
+    assert.equal(unknown.status, 2, unknown.stderr);
+    assert.match(unknown.stderr, /no pattern 'ap1-0000000000000000' in the store/);
+    assert.equal(ok(['store', 'export', '--store', store]).stdout, lines);
   });
 
   test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {
