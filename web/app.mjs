@@ -5,8 +5,14 @@
 // input the page could not read as a run.
 
 import Forewarn from './vendor/forewarn.mjs';
-import { $, el, svg, show, debounce } from './lib/dom.mjs';
+import { $, el, show, debounce } from './lib/dom.mjs';
 import { classificationView, runView } from './lib/classify-view.mjs';
+import { mountLearningCurve } from './lib/chart.mjs';
+import {
+  describeError, endpointProblem, failureProblem, fieldError, openInto, readInput, readLimit, readSpec,
+  readTextFile, sentence, specSource, targetProblem, textProblem, uriProblem,
+} from './lib/input-checks.mjs';
+import { setRaw, wireRaw } from './lib/raw-view.mjs';
 import { BrowserPatterns, Neo4jPatterns } from './lib/stores.mjs';
 
 const state = {
@@ -19,8 +25,7 @@ const state = {
   store: null,       // the store in use (browser or Neo4j)
   promptSeq: 0,      // drops answers of outdated prompt requests (Neo4j is asynchronous)
   specError: false,  // the spec box holds something that is not a usable spec
-  runs: [],          // the store's run history, as the learning curve last drew it
-  curveWidth: 0,     // the width the curve was drawn at
+  drawCurve: null,   // shows a run history as the learning curve (lib/chart.mjs)
 };
 
 const status = (id, text, isError = false) => {
@@ -52,7 +57,7 @@ async function main() {
   wireSpec();
   wirePrompt();
   wireStore();
-  wireCurve();
+  state.drawCurve = mountLearningCurve($('#curve'));
   await refreshStore();
   registerOfflineCache();
   document.body.dataset.ready = 'true';
@@ -96,52 +101,6 @@ function wireFailure() {
 // The stack the user picked for the lessons, or null for the one detected (or the spec's).
 function chosenStack() {
   return $('#stack').value || null;
-}
-
-// What the failure box holds. A whole smoke run is JUnit XML (an XML declaration, or '<' and a
-// <testsuite(s)> tag) or JSON that names a SmokeTestResult's keys (the page has always read an
-// object with "violations" as a run). Such a text must be a valid run: it is never classified as
-// one error instead, which is how pasted garbage got recorded as an "unknown" run. Any other
-// text, JSON error bodies included (FastAPI 422, a Pydantic error list), is one error.
-const RUN_KEYS = /"(?:run_id|violations|stack_traces)"\s*:/;
-
-function readInput(text) {
-  const trimmed = text.trim();
-  if (/^<\?xml[\s?]/.test(trimmed) || (trimmed.startsWith('<') && /<testsuites?[\s>/]/.test(trimmed.slice(0, 4096)))) {
-    return { kind: 'run', doc: text };
-  }
-  if (!/^[[{]/.test(trimmed) || !RUN_KEYS.test(trimmed)) return { kind: 'error', text };
-  let doc;
-  try {
-    doc = JSON.parse(trimmed);
-  } catch (err) {
-    return { kind: 'bad', message: `Not a SmokeTestResult: the JSON does not parse (${err.message}).` };
-  }
-  if (Array.isArray(doc)) {
-    return { kind: 'bad', message: 'Not a SmokeTestResult: this is a JSON array; a SmokeTestResult is one object, {"run_id": "…", "violations": […]}. Paste one run at a time.' };
-  }
-  const missing = missingRunField(doc);
-  if (missing) return { kind: 'bad', message: `Not a SmokeTestResult: ${missing}.` };
-  return { kind: 'run', doc };
-}
-
-// The first required SmokeTestResult field that is absent or of the wrong type (docs/formats.md);
-// the core checks the rest (each violation's endpoint, statuses…) and names the JSON path.
-function missingRunField(doc) {
-  if (typeof doc?.run_id !== 'string' || !doc.run_id) {
-    return doc?.run_id === undefined ? 'the required field "run_id" (a string) is missing' : '"run_id" must be a non-empty string';
-  }
-  if (!Array.isArray(doc.violations)) {
-    return doc.violations === undefined ? 'the required field "violations" (an array) is missing' : '"violations" must be an array';
-  }
-  return null;
-}
-
-// Why the failure box cannot be read at all, or null: white space only, not encodable as UTF-8,
-// or over the core's limit. Checked before the text is parsed.
-function failureProblem(text) {
-  if (!text.trim()) return text ? 'The text is empty (only white space): paste an error, a SmokeTestResult or a JUnit report.' : null;
-  return textProblem(text, 'The text');
 }
 
 function classifyNow() {
@@ -196,13 +155,10 @@ function classifyInput(input, endpoint, body) {
 // with the expected form said next to it.
 function checkEndpoint() {
   const value = $('#endpoint').value.trim();
-  const problem = textProblem(value, 'The endpoint') ?? (!value || ENDPOINT.test(value) ? null
-    : 'Expected "METHOD /path", e.g. POST /products (an upper-case method, a path starting with /).');
+  const problem = endpointProblem(value);
   fieldError('#endpoint', problem);
   return problem ? undefined : value || null;
 }
-
-const ENDPOINT = /^[A-Z]+ \/\S*$/;
 
 // Why what the box holds is not recorded ('' when it holds nothing to record), or null. A run is
 // recorded only from a valid SmokeTestResult or JUnit report, or from one error a rule recognised
@@ -271,35 +227,6 @@ function wireSpec() {
   $('#ir-file').addEventListener('change', (event) => openInto(event.target, '#ir-text', () => setSpec($('#ir-text').value)));
 }
 
-// ", from OpenAPI 3.1.0" when the spec is an OpenAPI (or Swagger) document the core derived the
-// IR from; "" for an ApplicationIR.
-function specSource(doc) {
-  if (typeof doc?.openapi === 'string') return `, from OpenAPI ${doc.openapi}`;
-  if (typeof doc?.swagger === 'string') return `, from Swagger ${doc.swagger}`;
-  return '';
-}
-
-// The spec box's document, or {problem}: what the page can say before the core (which names the
-// JSON path of anything deeper) reads it. An empty box is "no spec", never a problem.
-function readSpec(text) {
-  if (!text.trim()) return { problem: text ? 'it is empty (only white space); clear it with "No spec" or paste a spec' : null };
-  const problem = textProblem(text, 'it');
-  if (problem) return { problem };
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    return { problem: `it is not JSON (${err.message})` };
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    return { problem: `it is a JSON ${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc}; expected an object: an ApplicationIR ({"name", "entities": […]}) or an OpenAPI document ({"openapi": "3.x", …})` };
-  }
-  if (!('entities' in doc) && !('openapi' in doc) && !('swagger' in doc)) {
-    return { problem: 'the required field "entities" (an ApplicationIR) is missing, and it has no "openapi" or "swagger" version (an OpenAPI document) either' };
-  }
-  return { doc };
-}
-
 function setSpec(text) {
   state.ir?.delete();
   state.ir = null;
@@ -363,23 +290,16 @@ function suggestTarget(input) {
   }
 }
 
-// A limit from its field: a whole number within the field's own min and max, else null with the
-// allowed range said next to the field (the preview waits for a valid value, never guesses one).
+// A limit from its field (within the field's own min and max), else null with the allowed range
+// said next to the field.
 function limit(id) {
   const input = $(id);
-  const min = Number(input.min), max = Number(input.max), raw = input.value.trim();
-  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  const ok = Number.isSafeInteger(n) && n >= min && n <= max;
-  fieldError(id, ok ? null : `A whole number from ${min} to ${max}.`);
-  return ok ? n : null;
+  const { value, problem } = readLimit(input.value.trim(), Number(input.min), Number(input.max));
+  fieldError(id, problem);
+  return value;
 }
 
-// The target field: any name for an entity or a schema, "METHOD /path" for an endpoint.
-function checkTarget(scope, target) {
-  const problem = textProblem(target, 'The target') ?? (scope !== 'endpoint' || !target || ENDPOINT.test(target) ? null
-    : 'Expected "METHOD /path" for an endpoint, e.g. POST /orders.');
-  return fieldError('#target', problem);
-}
+const checkTarget = (scope, target) => fieldError('#target', targetProblem(scope, target));
 
 // Why no preview can be made yet, as {message, isError}, or null. Every field is checked (not
 // only the first bad one), so that each says what is wrong with it at once.
@@ -476,21 +396,6 @@ async function useSource(source) {
   }
 }
 
-// Why the Neo4j URL cannot be used, or null. Never repeats the URL: it may hold a password.
-function uriProblem(uri) {
-  if (!uri) return 'Enter the URL of the Neo4j Query API, e.g. http://127.0.0.1:7474.';
-  const problem = textProblem(uri, 'The URL');
-  if (problem) return problem;
-  let url;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'Not a URL: expected http://host:7474 (or https://).';
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? null
-    : `The page talks to Neo4j's HTTP Query API: the URL starts with http:// or https://, not ${url.protocol}//.`;
-}
-
 // The connection fields, each checked (and said next to it) before anything is sent.
 function neo4jFieldsOk() {
   const checks = [fieldError('#neo4j-uri', uriProblem($('#neo4j-uri').value.trim()))];
@@ -570,231 +475,14 @@ async function refreshStore() {
     if (state.store === state.browser) {
       $('#store-summary').textContent = `${t.patterns ?? 0} patterns from ${t.runs ?? 0} runs in this browser; ${t.occurrences ?? 0} occurrences, ${t.prevented ?? 0} prevented.`;
     }
-    state.runs = stats.runs ?? [];
-    drawCurve();
+    state.drawCurve(stats.runs ?? []);
   } catch (err) {
     status('#store-status', describeError(err), true);
   }
   previewPrompt();
 }
 
-// ---- the learning curve ------------------------------------------------------------------
-// Drawn at the width it gets on screen (one SVG unit is one CSS pixel), so that its text stays
-// 12 px on a 375 px phone as on a 1280 px screen: lib/chart.mjs draws in a fixed 640-unit box,
-// which shrinks its text with the chart (to 6 px on a phone). Redrawn when that width changes.
-
-const CURVE = { char: 7, title: 18, gap: 6, top: 14, bottom: 42, minLabel: 44 };
-
-function wireCurve() {
-  new ResizeObserver(() => {
-    if (Math.round($('#curve').clientWidth) !== state.curveWidth) drawCurve();
-  }).observe($('#curve'));
-}
-
-function drawCurve() {
-  const box = $('#curve');
-  const open = box.querySelector('details')?.open ?? false; // the table stays as the user left it
-  state.curveWidth = Math.round(box.clientWidth);
-  if (!state.runs.length) {
-    show(box, el('p', { class: 'hint', 'data-testid': 'chart-empty' },
-      'No runs yet: record a smoke run or load the example history to see the learning curve.'));
-    return;
-  }
-  show(box, el('figure', { class: 'curve' }, curveChart(state.runs, state.curveWidth || 640), curveLegend(), historyTable(state.runs, open)));
-}
-
-// The plot's geometry for n runs at this width: margins sized for the tick labels and axis titles.
-function curveFrame(runs, width) {
-  const maxErrors = Math.max(1, ...runs.map((r) => Number(r.violations) || 0));
-  const yMax = 2 * Math.ceil(maxErrors / 2); // so that the middle tick is a whole number too
-  const left = CURVE.title + CURVE.gap + CURVE.char * String(yMax).length + CURVE.gap;
-  const right = CURVE.title + CURVE.gap + CURVE.char * 4 + CURVE.gap; // "100%"
-  const plotW = Math.max(80, width - left - right);
-  const plotH = Math.round(Math.min(240, Math.max(150, plotW * 0.45)));
-  return { yMax, left, plotW, plotH, width, height: CURVE.top + plotH + CURVE.bottom, step: plotW / runs.length };
-}
-
-function curveChart(runs, width) {
-  const f = curveFrame(runs, width);
-  const y = (frac) => CURVE.top + f.plotH * (1 - frac);
-  const x = (i) => f.left + f.step * (i + 0.5);
-  const barW = Math.max(2, Math.min(28, f.step * 0.3));
-  const chart = svg('svg', {
-    class: 'chart', width: f.width, height: f.height, viewBox: `0 0 ${f.width} ${f.height}`, role: 'img', 'data-testid': 'chart',
-    'aria-label': `Learning curve over ${runs.length} run${runs.length === 1 ? '' : 's'}: errors and repeated errors per run, prevention rate`,
-  }, svg('title', {}, 'Errors, repeated errors and prevention rate per run'));
-  for (const frac of [0, 0.5, 1]) {
-    chart.append(svg('line', { x1: f.left, x2: f.left + f.plotW, y1: y(frac), y2: y(frac), class: 'grid' }),
-      svg('text', { x: f.left - CURVE.gap, y: y(frac) + 4, class: 'axis tick', 'text-anchor': 'end' }, String(frac * f.yMax)),
-      svg('text', { x: f.left + f.plotW + CURVE.gap, y: y(frac) + 4, class: 'axis tick' }, `${frac * 100}%`));
-  }
-  const every = Math.ceil(CURVE.minLabel / f.step); // label every n-th run when they are dense
-  runs.forEach((run, i) => {
-    const errors = Number(run.violations) || 0, repeated = Number(run.repeated_errors) || 0;
-    chart.append(
-      svg('rect', { x: x(i) - barW, y: y(errors / f.yMax), width: barW, height: y(0) - y(errors / f.yMax), class: 'bar-errors' },
-        svg('title', {}, `${run.run_id}: ${errors} errors`)),
-      svg('rect', { x: x(i), y: y(repeated / f.yMax), width: barW, height: y(0) - y(repeated / f.yMax), class: 'bar-repeated' },
-        svg('title', {}, `${run.run_id}: ${repeated} repeated`)));
-    if (i % every === 0) {
-      chart.append(svg('text', { x: x(i), y: y(0) + 16, class: 'axis run-label', 'text-anchor': 'middle' }, runLabel(run.run_id, f.step * every)));
-    }
-  });
-  const rate = (run) => y(Number(run.prevention_rate) || 0);
-  chart.append(svg('polyline', { points: runs.map((run, i) => `${x(i)},${rate(run)}`).join(' '), class: 'line-rate' }),
-    ...runs.map((run, i) => svg('circle', { cx: x(i), cy: rate(run), r: 4, class: 'dot-rate' },
-      svg('title', {}, `${run.run_id}: ${pct(run.prevention_rate)} prevented`))),
-    ...axisTitles(f));
-  return chart;
-}
-
-// Rotated titles read bottom-up on the left and top-down on the right, beside their tick labels.
-function axisTitles(f) {
-  const mid = CURVE.top + f.plotH / 2;
-  return [
-    svg('text', { class: 'axis-title', 'data-testid': 'chart-y-title', 'text-anchor': 'middle', transform: `translate(${CURVE.title - 4} ${mid}) rotate(-90)` }, 'Errors per run'),
-    svg('text', { class: 'axis-title', 'data-testid': 'chart-y2-title', 'text-anchor': 'middle', transform: `translate(${f.width - CURVE.title + 4} ${mid}) rotate(90)` }, 'Prevention rate'),
-    svg('text', { class: 'axis-title', 'data-testid': 'chart-x-title', 'text-anchor': 'middle', x: f.left + f.plotW / 2, y: f.height - 6 }, 'Run, oldest first'),
-  ];
-}
-
-// Long run ids keep their end (where ids differ) and fit the room of their run; the table has them whole.
-function runLabel(id, room) {
-  const max = Math.max(3, Math.floor((room - 6) / CURVE.char));
-  const s = String(id);
-  return s.length > max ? `…${s.slice(-(max - 1))}` : s;
-}
-
-const pct = (r) => `${(100 * (Number(r) || 0)).toFixed(1)}%`;
-
-function curveLegend() {
-  const key = (kind, text) => el('span', { class: 'legend-item' }, el('span', { class: `key key-${kind}` }), text);
-  return el('p', { class: 'legend', 'data-testid': 'chart-legend' },
-    key('errors', 'Errors per run'), key('repeated', 'Repeated errors (a known pattern again)'), key('rate', 'Prevention rate (right axis)'));
-}
-
-// The numbers in a box of their own that scrolls (by keyboard too: it is focusable) when the
-// table is wider than the page's column: long run ids do not widen the page.
-function historyTable(runs, open) {
-  const table = el('table', { 'data-testid': 'history' },
-    el('caption', {}, 'Run history'),
-    el('thead', {}, el('tr', {}, ['Run', 'Errors', 'Repeated', 'Injected', 'Prevented', 'Prevention rate'].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, runs.map((r) => el('tr', {},
-      el('th', { scope: 'row' }, r.run_id), el('td', {}, r.violations), el('td', {}, r.repeated_errors),
-      el('td', {}, r.injected), el('td', {}, r.prevented), el('td', {}, pct(r.prevention_rate))))));
-  return el('details', { open }, el('summary', {}, 'Numbers'),
-    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Run history (scrolls when wider than the page)', 'data-testid': 'history-wrap' }, table));
-}
-
-// ---- raw JSON ----------------------------------------------------------------------------
-// Each result (classification, record, prompt preview) has a button that shows or hides the
-// value the API returned, pretty-printed, as text in a <pre>.
-
-function wireRaw(name) {
-  const button = $(`#${name}-raw-toggle`);
-  button.addEventListener('click', () => openRaw(name, button.getAttribute('aria-expanded') !== 'true'));
-}
-
-function openRaw(name, open) {
-  $(`#${name}-raw-toggle`).setAttribute('aria-expanded', String(open));
-  $(`#${name}-raw`).hidden = !open;
-}
-
-// The value to show, or null when there is no result: the toggle is then disabled and closed.
-function setRaw(name, value) {
-  $(`#${name}-raw`).textContent = value == null ? '' : JSON.stringify(value, null, 2);
-  $(`#${name}-raw-toggle`).disabled = value == null;
-  if (value == null) openRaw(name, false);
-}
-
-// ---- input checks ------------------------------------------------------------------------
-
-// The core's input limit (FW_DEFAULT_MAX_INPUT): texts over it are refused by the page first,
-// with their size, so that the message says what to do.
-const MAX_BYTES = 4 * 1024 * 1024;
-
-// Marks a field valid (message null) or invalid with the message next to it; returns validity.
-function fieldError(id, message) {
-  $(id).setAttribute('aria-invalid', String(Boolean(message)));
-  $(`${id}-error`).textContent = message ? sentence(message) : '';
-  return !message;
-}
-
-// Messages are built from parts (the core's among them): each is shown as one full sentence.
-const sentence = (s) => (/[.!?]$/.test(s) ? s : `${s}.`);
-
-const size = (n) => `${n.toLocaleString('en')} bytes${n >= 1024 * 1024 ? ` (${(n / 1048576).toFixed(1)} MiB)` : ''}`;
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// Why a text cannot go to the core, or null. A lone UTF-16 surrogate (a broken copy and paste,
-// or a script) has no UTF-8 form: the encoder would silently turn it into U+FFFD, so the core
-// would read another text than the one shown. `what` starts the sentence ("The text").
-function textProblem(text, what) {
-  if (!(text.isWellFormed?.() ?? !LONE_SURROGATE.test(text))) {
-    const at = text.search(LONE_SURROGATE);
-    const before = text.slice(0, at).split('\n');
-    const code = text.charCodeAt(at).toString(16).toUpperCase();
-    return `${what} holds a lone surrogate (U+${code}) at line ${before.length}, column ${before.at(-1).length + 1}, which has no UTF-8 form: delete it, or copy the text again from its source`;
-  }
-  const bytes = new Blob([text]).size;
-  return bytes > MAX_BYTES ? `${what} is ${size(bytes)} of UTF-8, over the limit of ${size(MAX_BYTES)}` : null;
-}
-
-// A file's text: refused when empty, over `max` bytes (before it is read), or not UTF-8. File.text()
-// would turn bad bytes into U+FFFD without a word; the strict decoder refuses them.
-async function readTextFile(file, max = MAX_BYTES) {
-  if (file.size === 0) throw new Error(`${file.name} is empty (0 bytes).`);
-  if (file.size > max) throw new Error(`${file.name} is ${size(file.size)}, over the limit of ${size(max)}.`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const at = badUtf8(bytes);
-    throw new Error(`${file.name} is not UTF-8 text: byte ${at.toLocaleString('en')} (0x${bytes[at].toString(16).padStart(2, '0')}) starts no valid character. Save it as UTF-8 and open it again.`);
-  }
-}
-
-// Offset of the first byte that does not begin a well-formed UTF-8 sequence (no overlongs, no
-// surrogates, nothing past U+10FFFF: what the strict TextDecoder refuses).
-function badUtf8(b) {
-  for (let i = 0; i < b.length;) {
-    const c = b[i];
-    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (n < 0) return i;
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80, hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    for (let k = 1; k <= n; k++) {
-      const d = b[i + k];
-      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
-    }
-    i += n + 1;
-  }
-  return b.length; // not reached when the decoder refused the bytes
-}
-
-// Opens the file chosen in `input` into the text box `target`, then runs `then`. A file that
-// cannot be read empties the box (opening replaces its content): the error says why, next to
-// the file field, and nothing of the file is used.
-async function openInto(input, target, then) {
-  const file = input.files?.[0];
-  input.value = ''; // choosing the same file again is a new change
-  if (!file) return;
-  try {
-    $(target).value = await readTextFile(file);
-    fieldError(`#${input.id}`, null);
-  } catch (err) {
-    $(target).value = '';
-    fieldError(`#${input.id}`, `Not opened: ${describeError(err)}`);
-  }
-  then();
-}
-
-// ---- shared ------------------------------------------------------------------------------
-
-// The core's messages already start with the JSON path of a schema error.
-function describeError(err) {
-  return String(err.message ?? err);
-}
+// ---- offline -----------------------------------------------------------------------------
 
 // Once loaded, the page works offline: the service worker keeps a copy of every file.
 function registerOfflineCache() {
