@@ -44,6 +44,7 @@ typedef struct fw_ir_context {
   char path[200];             /* the IR's path template, e.g. "/products/{id}" */
   long max_length;
   int success_status;
+  bool spec_required; /* the field was found in the spec, which requires it (not nullable) */
 } fw_ir_context;
 
 typedef struct fw_classification {

@@ -73,7 +73,7 @@ cJSON *fw__antipattern_object(const fw_classification *c, const fw_rules *rules,
   fw__json_str(o, "field_pattern", field_pattern);
   /* the lesson in the classification's stack (stacks.c) */
   const char *summary = NULL, *bad = NULL, *good = NULL;
-  fw__stack_lesson(rules, c->stack, cat, &summary, &bad, &good);
+  fw__stack_lesson(rules, c->stack, cat, c->ir.spec_required, &summary, &bad, &good);
   snippet(o, "remediation", c, rules, summary, borrow ? &snippets[0] : NULL);
   snippet(o, "bad_code_snippet", c, rules, bad, borrow ? &snippets[1] : NULL);
   snippet(o, "correct_code_snippet", c, rules, good, borrow ? &snippets[2] : NULL);

@@ -87,6 +87,9 @@ static void category_clear(fw_category *c) {
   fw_free(c->summary);
   fw_free(c->bad_code);
   fw_free(c->correct_code);
+  fw_free(c->spec_summary);
+  fw_free(c->spec_bad_code);
+  fw_free(c->spec_correct_code);
   memset(c, 0, sizeof *c);
 }
 
@@ -103,6 +106,28 @@ static void rule_clear(fw_rule *r) {
 static const char *string_member(const cJSON *obj, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
   return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A category's optional "spec_required": its three templates for a field the spec requires
+ * (a lesson that never contradicts the spec it was classified against). */
+static fw_status parse_spec_variant(const cJSON *c, const char *path, fw_category *cat, fw_error *err) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "spec_required");
+  if (!v) return FW_OK;
+  char p[200];
+  snprintf(p, sizeof p, "%s.spec_required", path);
+  if (!cJSON_IsObject(v)) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected an object");
+  const char *parts[] = {"summary", "bad_code", "correct_code"};
+  char **slots[] = {&cat->spec_summary, &cat->spec_bad_code, &cat->spec_correct_code};
+  for (size_t f = 0; f < 3; f++) {
+    const char *s = string_member(v, parts[f]);
+    size_t n = 0;
+    const char *bad = s ? fw__template_unknown(s, &n) : NULL;
+    if (!s) return fw__fail_path(err, FW_ERR_SCHEMA, p, "expected a string member \"%s\"", parts[f]);
+    if (bad)
+      return fw__fail_path(err, FW_ERR_SCHEMA, p, "%s: unknown placeholder {%.*s}", parts[f], (int)(n > 60 ? 60 : n), bad);
+    if (!(*slots[f] = fw__strdup(s))) return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+  }
+  return FW_OK;
 }
 
 static fw_status parse_categories(const cJSON *cats, fw_category **out, size_t *nout,
@@ -153,10 +178,11 @@ static fw_status parse_categories(const cJSON *cats, fw_category **out, size_t *
       *slots[f] = fw__strdup(s);
       nomem = !*slots[f];
     }
-    if (nomem) {
+    fw_status variant = nomem ? FW_ERR_NOMEM : parse_spec_variant(c, path, &list[i], err);
+    if (nomem || variant != FW_OK) {
       for (size_t k = 0; k <= i; k++) category_clear(&list[k]);
       fw_free(list);
-      return fw__fail(err, FW_ERR_NOMEM, "out of memory");
+      return nomem ? fw__fail(err, FW_ERR_NOMEM, "out of memory") : variant;
     }
     i++;
   }

@@ -40,6 +40,8 @@ typedef struct fw_category {
   char *summary;
   char *bad_code;
   char *correct_code;
+  /* the lesson when the spec requires the field ("spec_required"), or NULL: the usual one */
+  char *spec_summary, *spec_bad_code, *spec_correct_code;
 } fw_category;
 
 typedef struct fw_rule {

@@ -105,10 +105,13 @@ static fw_status check_stack(const fw_rules *rules, const cJSON *pack_cats, cons
       continue;
     }
     static const char *const parts[] = {"summary", "bad_code", "correct_code"};
-    for (size_t i = 0; i < 3; i++) {
+    const cJSON *variant = member(e, "spec_required");
+    if (variant && !cJSON_IsObject(variant))
+      return fw__fail_path(err, FW_ERR_SCHEMA, p, "\"spec_required\" must be an object of the three templates");
+    for (size_t i = 0; i < 6 && (i < 3 || variant); i++) {
       char pp[300];
-      snprintf(pp, sizeof pp, "%s.%s", p, parts[i]);
-      st = check_template(member(e, parts[i]), pp, err);
+      snprintf(pp, sizeof pp, i < 3 ? "%s.%s" : "%s.spec_required.%s", p, parts[i % 3]);
+      st = check_template(member(i < 3 ? e : variant, parts[i % 3]), pp, err);
       if (st != FW_OK) return st;
     }
   }
@@ -225,15 +228,18 @@ static const cJSON *lesson_of(const fw_stack *s, const char *name) {
   return l && !member(l, "not_applicable") ? l : NULL;
 }
 
-bool fw__stack_lesson(const fw_rules *rules, const char *stack, const fw_category *cat, const char **summary,
-                      const char **bad, const char **good) {
-  *summary = cat ? cat->summary : NULL;
-  *bad = cat ? cat->bad_code : NULL;
-  *good = cat ? cat->correct_code : NULL;
+bool fw__stack_lesson(const fw_rules *rules, const char *stack, const fw_category *cat, bool spec_required,
+                      const char **summary, const char **bad, const char **good) {
+  bool variant = spec_required && cat && cat->spec_summary;
+  *summary = cat ? (variant ? cat->spec_summary : cat->summary) : NULL;
+  *bad = cat ? (variant ? cat->spec_bad_code : cat->bad_code) : NULL;
+  *good = cat ? (variant ? cat->spec_correct_code : cat->correct_code) : NULL;
   if (!cat || !stack || strcmp(stack, FW_FASTAPI_STACK) == 0) return true;
   const cJSON *l = lesson_of(fw__stack_find(&rules->stacks, stack), cat->name);
   if (!l) l = lesson_of(fw__stack_find(&rules->stacks, FW_NEUTRAL_STACK), cat->name);
   if (!l) return false; /* no lesson in words either: the pack lacks one (tests keep it whole) */
+  /* a field the spec requires: the lesson's spec_required variant, when it has one */
+  if (spec_required && cJSON_IsObject(member(l, "spec_required"))) l = member(l, "spec_required");
   *summary = member(l, "summary")->valuestring;
   *bad = member(l, "bad_code")->valuestring;
   *good = member(l, "correct_code")->valuestring;

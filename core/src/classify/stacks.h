@@ -25,7 +25,8 @@ fw_status fw__stack_check(const fw_rules *rules, const char *stack, fw_error *er
 /* The templates of cat's lesson in `stack`: its own, else the neutral stack's when it has none
  * (never another stack's code); FW_FASTAPI_STACK's are the category's. false when not even the
  * neutral stack has one. */
-bool fw__stack_lesson(const fw_rules *rules, const char *stack, const fw_category *cat, const char **summary,
+bool fw__stack_lesson(const fw_rules *rules, const char *stack, const fw_category *cat, bool spec_required,
+                      const char **summary,
                       const char **bad, const char **good);
 /* How `stack` spells a field of a canonical IR type ("string" -> "String"), or NULL. */
 const char *fw__stack_type(const fw_rules *rules, const char *stack, const char *ir_type);

@@ -280,6 +280,7 @@ static void render_lesson(const lesson_of *l, const char *stack, const fw_rules 
     if (f) {
       snprintf(c.ir.field_type, sizeof c.ir.field_type, "%s", f->type);
       c.ir.max_length = f->max_length;
+      c.ir.spec_required = !f->nullable && !f->primary_key;
       if (f->fk_entity) {
         snprintf(c.ir.ref_entity, sizeof c.ir.ref_entity, "%s", f->fk_entity);
         snprintf(c.ir.ref_field, sizeof c.ir.ref_field, "%s", f->fk_field);
@@ -289,7 +290,7 @@ static void render_lesson(const lesson_of *l, const char *stack, const fw_rules 
     }
   }
   const char *s_tpl = NULL, *b_tpl = NULL, *g_tpl = NULL;
-  fw__stack_lesson(rules, stack, &rules->categories[ci], &s_tpl, &b_tpl, &g_tpl);
+  fw__stack_lesson(rules, stack, &rules->categories[ci], c.ir.spec_required, &s_tpl, &b_tpl, &g_tpl);
   *summary = fw__render_template(&c, rules, s_tpl);
   *good = fw__render_template(&c, rules, g_tpl);
   *bad = fw__render_template(&c, rules, b_tpl);

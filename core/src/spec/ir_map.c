@@ -308,6 +308,7 @@ static void set_field(fw_ir_context *x, const fw_ir *ir, const fw_ir_field *f) {
   PUT(x->field, f->name);
   PUT(x->field_type, f->type);
   x->max_length = f->max_length;
+  x->spec_required = !f->nullable && !f->primary_key;
   if (f->fk_entity) {
     PUT(x->relationship_type, "many_to_one");
     PUT(x->ref_entity, f->fk_entity);
