@@ -440,6 +440,27 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     assert.ok(await page.isHidden(raw));
   });
 
+  it('shows every error of a multi-error 422 body, as the CLI reports them, and records each', async () => {
+    const body = JSON.stringify({ detail: [
+      { type: 'missing', loc: ['body', 'total'], msg: 'Field required', input: {} },
+      { type: 'string_too_long', loc: ['body', 'status'], msg: 'String should have at most 16 characters', input: 'x'.repeat(20), ctx: { max_length: 16 } },
+    ] }); // synthetic, in pydantic v2's wording
+    const cli = cliClassify(body, 'POST /orders');
+    assert.equal(cli.errors.length, 2);
+    await page.click('#use-example-ir'); // the spec the CLI classified against
+    await page.waitForFunction(() => document.querySelector('[data-testid=spec-status]').textContent.startsWith('shop'));
+    await page.fill('#endpoint', 'POST /orders');
+    await page.fill('#failure-text', body);
+    await page.waitForSelector('[data-testid=errors]');
+    const items = await page.$$eval('[data-testid=error-item]', (els) => els.map((e) => e.dataset.patternId));
+    assert.deepEqual(items, cli.errors.map((e) => e.pattern_id));
+    assert.match(await page.textContent('[data-testid=errors] h3'), /^2 errors in this text/);
+    await page.click('#record');
+    await page.waitForFunction(() => /^Recorded run pasted-/.test(document.querySelector('[data-testid=record-status]').textContent));
+    const m = /: (\d+) new, (\d+) updated/.exec(await page.textContent('[data-testid=record-status]'));
+    assert.equal(Number(m[1]) + Number(m[2]), 2, 'both errors recorded');
+  });
+
   it('is usable by keyboard, with labelled controls', async () => {
     const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
       .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim())))

@@ -23,7 +23,28 @@ export function classificationView(c) {
     ]),
     contextView(c.context),
     c.ir ? specView(c.ir) : el('p', { class: 'hint' }, 'Give a spec (ApplicationIR) to map this error onto its entity, field and endpoint.'),
-    antiPatternView(c.anti_pattern));
+    antiPatternView(c.anti_pattern),
+    errorsView(c.errors));
+}
+
+// A text holding several errors (a 422 body): each one as the classifier reports it, and each
+// is recorded (the first is the one shown above).
+function errorsView(errors) {
+  if (!Array.isArray(errors) || errors.length < 2) return null;
+  return el('section', { 'aria-label': 'Every error of the text', 'data-testid': 'errors' },
+    el('h3', {}, `${errors.length} errors in this text: each is classified and recorded`),
+    el('ol', { class: 'observations' }, errors.map((e) =>
+      el('li', { 'data-testid': 'error-item', 'data-pattern-id': e.pattern_id ?? '' },
+        el('details', {},
+          el('summary', {},
+            el('span', { class: `badge ${e.category !== 'unknown' ? 'badge-known' : 'badge-unknown'}`, 'data-testid': 'category' }, e.category), ' ',
+            el('span', { class: 'mono' }, e.anti_pattern?.field_pattern ?? e.context?.loc ?? ''), ' ',
+            el('span', {}, e.ir?.entity_name ?? '')),
+          facts([
+            ['Message', e.message, { class: 'pre' }],
+            ['pattern_id', e.pattern_id, { class: 'mono' }],
+          ]),
+          e.anti_pattern ? antiPatternView(e.anti_pattern, { heading: 'Its anti-pattern' }) : null)))));
 }
 
 function contextView(context) {
