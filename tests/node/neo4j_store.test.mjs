@@ -149,13 +149,16 @@ else describe(title, () => {
     assert.deepEqual(totals(store), totals(fileStore));
   });
 
-  // POST one statement to the server's Query API (test set-up only).
+  // POST one statement to the server's Query API (test set-up only). Sent again once when the
+  // connection fails: after a long test the pooled keep-alive socket may have been closed by the
+  // server just as it is reused ("fetch failed"), which says nothing about forewarn.
   const cypher = async (statement) => {
     const auth = Buffer.from(`${env.NEO4J_USERNAME}:${env.NEO4J_PASSWORD}`).toString('base64');
-    const res = await fetch(`${env.NEO4J_URI}/db/${env.NEO4J_DATABASE || 'neo4j'}/query/v2`, {
+    const send = () => fetch(`${env.NEO4J_URI}/db/${env.NEO4J_DATABASE || 'neo4j'}/query/v2`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
       body: JSON.stringify({ statement }),
     });
+    const res = await send().catch(() => send());
     const body = await res.json();
     assert.ok(!body.errors?.length, JSON.stringify(body.errors));
     return body.data;
