@@ -277,6 +277,8 @@ export interface MemoryStore {
   decide(patternId: string, decision: 'retired' | 'active', options?: { now?: Date | string }): Record<string, unknown>;
   retire(patternId: string, options?: { now?: Date | string }): Record<string, unknown>;
   activate(patternId: string, options?: { now?: Date | string }): Record<string, unknown>;
+  /** Delete a pattern; returns it as it was (throws "argument" when the id is not stored). */
+  deletePattern(patternId: string): Record<string, unknown>;
   get(patternId: string): Record<string, unknown> | null;
   query(query?: {
     entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
@@ -358,6 +360,12 @@ export interface Neo4jStore {
   decide(patternId: string, decision: 'retired' | 'active', options?: { now?: Date | string }): Promise<Record<string, unknown>>;
   retire(patternId: string, options?: { now?: Date | string }): Promise<Record<string, unknown>>;
   activate(patternId: string, options?: { now?: Date | string }): Promise<Record<string, unknown>>;
+  deletePattern(patternId: string): Promise<Record<string, unknown>>;
+  /** The whole store as a store document (MemoryStore.serialize()'s format). */
+  serialize(): Promise<string>;
+  /** Write a store document's records into Neo4j (values set; existing ids take the imported
+   * content, other records stay); checked whole before anything is sent. */
+  import(doc: JsonDocument, options?: { batchSize?: number }): Promise<{ written: number; unchanged: number }>;
   get(patternId: string): Promise<Record<string, unknown> | null>;
   query(query?: {
     entity?: string; endpoint_pattern?: string; schema?: string; error_type?: string; min_occurrences?: number;
@@ -418,6 +426,8 @@ export class Forewarn {
     options?: { ir?: IR | JsonDocument | null; runId?: string }): Record<string, unknown>;
   /** The message template of a text. */
   normalize(message: string | Uint8Array): string;
+  /** The text with its secrets replaced by typed placeholders (`<password>`, `<jwt>`, ...). */
+  redact(text: string, options?: { rules?: Rules | null; redact?: RedactOption | null }): string;
   /** Validate a SmokeTestResult; returns its normalised form. */
   validateSmoke(doc: JsonDocument): Record<string, unknown>;
   /** Throws a ForewarnError "json" for invalid JSON, a NUL character or a key given twice. */

@@ -462,6 +462,14 @@ export class Forewarn {
       }
       retire(patternId, options) { return this.decide(patternId, 'retired', options); }
       activate(patternId, options) { return this.decide(patternId, 'active', options); }
+      /** Delete a pattern (a ForewarnError "argument" when the id is not stored); the pattern as
+       * it was. Runs keep their history; the error, seen again, is a new pattern. */
+      deletePattern(patternId) {
+        return JSON.parse(fw.#call(() => {
+          const ptr = this.#ptr();
+          return fw.#withStrings([String(patternId)], ([id]) => fw.#takeString(x.fw_wasm_store_delete(ptr, id.ptr, fw.#err)));
+        }));
+      }
       /** One pattern by id, or null. */
       get(patternId) {
         return JSON.parse(fw.#call(() => {
@@ -730,6 +738,71 @@ export class Forewarn {
       }
       retire(patternId, options) { return this.decide(patternId, 'retired', options); }
       activate(patternId, options) { return this.decide(patternId, 'active', options); }
+
+      /** Delete a pattern, as MemoryStore.deletePattern(): the pattern as it was read just
+       * before (a ForewarnError "argument" when the id is not stored). */
+      async deletePattern(patternId) {
+        const id = String(patternId);
+        const body = fw.#withStrings([id], ([p]) => fw.#takeString(x.fw_wasm_cypher_delete(p.ptr, fw.#err)));
+        const found = await this.#with(body, (m) => m.get(id));
+        if (!found) throw new ForewarnError('argument', `no pattern '${id}' in the store`);
+        return found;
+      }
+
+      /** The whole store as a store document's text (MemoryStore.serialize()'s format). */
+      async serialize() {
+        const mem = await this.snapshot();
+        try {
+          return mem.serialize();
+        } finally {
+          mem.delete();
+        }
+      }
+
+      /**
+       * Write a store document's records (patterns, unclassified groups, runs) into Neo4j, as
+       * `forewarn store import --replace` does: values are set, not added, so importing twice
+       * changes nothing; a record with an id already stored takes the imported content; records
+       * not in the document stay. The document is checked whole (by the core's loader) before
+       * anything is sent; then batchSize records go per request. {written, unchanged}: records
+       * that differed from (or were missing in) the store, and records already equal.
+       */
+      async import(doc, { batchSize = 500 } = {}) {
+        const size = intOption('batchSize', batchSize, 500, 1, 100000);
+        const incoming = new fw.MemoryStore(asText(doc)); // refuses a corrupt document, nothing sent
+        let next;
+        try {
+          next = incoming.toJSON();
+        } finally {
+          incoming.delete();
+        }
+        const before = await this.snapshot();
+        let current;
+        try {
+          current = before.toJSON();
+        } finally {
+          before.delete();
+        }
+        const lists = [['patterns', 'pattern_id'], ['unclassified', 'template_id'], ['runs', 'run_id']];
+        const changed = { patterns: [], unclassified: [], runs: [] };
+        let unchanged = 0;
+        for (const [list, key] of lists) {
+          const stored = new Map((current[list] ?? []).map((r) => [r[key], JSON.stringify(r)]));
+          for (const r of next[list] ?? []) {
+            if (stored.get(r[key]) === JSON.stringify(r)) unchanged++;
+            else changed[list].push(r);
+          }
+        }
+        const records = lists.flatMap(([list]) => changed[list].map((r) => [list, r]));
+        if (records.length) await this.migrate();
+        for (let i = 0; i < records.length; i += size) {
+          const batch = { format: 'forewarn-store', version: 1, patterns: [], unclassified: [], runs: [] };
+          for (const [list, r] of records.slice(i, i + size)) batch[list].push(r);
+          const text = JSON.stringify(batch);
+          await this.#send(fw.#withStrings([text], ([d]) => fw.#takeString(x.fw_wasm_cypher_import(d.ptr, d.len, fw.#err))));
+        }
+        return { written: records.length, unchanged };
+      }
 
       /** One pattern by id, or null. */
       get(patternId) {
@@ -1132,6 +1205,16 @@ export class Forewarn {
   /** The message template of a text (numbers, ids, quoted values... masked). */
   normalize(message) {
     return this.#withStrings([message], ([m]) => this.#takeString(this.#x.fw_wasm_normalize(m.ptr, m.len, this.#err)));
+  }
+
+  /** The text with its secrets replaced by typed placeholders, as every classification does it
+   * ({rules?, redact?} add patterns as for classify). */
+  redact(text, { rules, redact } = {}) {
+    if (typeof text !== 'string') throw new TypeError('redact: expected a string');
+    return this.#call(() => {
+      const { classifier } = this.#rules(rules, redact);
+      return this.#withStrings([text], ([t]) => this.#takeString(this.#x.fw_wasm_redact(classifier, t.ptr, t.len, this.#err)));
+    });
   }
 
   /**

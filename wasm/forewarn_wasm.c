@@ -129,6 +129,12 @@ char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t len,
   return out;
 }
 
+char *fw_wasm_redact(fw_classifier *c, const char *text, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_redact(c, text, len, &out, NULL, e), out, e);
+}
+
 char *fw_wasm_normalize(const char *text, size_t len, fw_error *e) {
   reset(e);
   char *out = NULL;
@@ -280,6 +286,27 @@ char *fw_wasm_cypher_decide(const char *pattern_id, const char *decision, const 
   reset(e);
   char *out = NULL;
   return result(fw_cypher_decide(pattern_id, decision, now, &out, e), out, e);
+}
+
+/* The pattern as it was, then deleted from the store. */
+char *fw_wasm_store_delete(fw_store *s, const char *pattern_id, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  fw_status st = fw_store_get(s, pattern_id, &out, e);
+  if (st == FW_OK) st = fw_store_delete(s, pattern_id, e);
+  return result(st, out, e);
+}
+
+char *fw_wasm_cypher_delete(const char *pattern_id, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_delete(pattern_id, &out, e), out, e);
+}
+
+char *fw_wasm_cypher_import(const char *doc, size_t len, fw_error *e) {
+  reset(e);
+  char *out = NULL;
+  return result(fw_cypher_import(doc, len, &out, e), out, e);
 }
 
 /* ---- Neo4j over the HTTP Query API: the core's requests and its parser, for fetch in JS ---- */

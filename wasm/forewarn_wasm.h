@@ -44,6 +44,8 @@ FW_API char *fw_wasm_classify_record(fw_classifier *c, const char *line, size_t 
                                      const fw_ir *ir, const char *endpoint, const char *now,
                                      size_t max_input, unsigned deadline_ms, const char *stack, fw_error *e);
 FW_API char *fw_wasm_normalize(const char *text, size_t len, fw_error *e);
+/* fw_redact() with the classifier's redactions. */
+FW_API char *fw_wasm_redact(fw_classifier *c, const char *text, size_t len, fw_error *e);
 /* fw_json_check(): 0, or the status with the message in e. */
 FW_API int fw_wasm_json_check(const char *json, size_t len, fw_error *e);
 FW_API char *fw_wasm_smoke_validate(const char *json, size_t len, fw_error *e);
@@ -72,6 +74,10 @@ FW_API char *fw_wasm_store_decide(fw_store *s, const char *pattern_id, const cha
                                   const char *now, fw_error *e);
 FW_API char *fw_wasm_cypher_decide(const char *pattern_id, const char *decision, const char *now,
                                    fw_error *e);
+/* The pattern (fw_store_get()) as it was before fw_store_delete() removed it. */
+FW_API char *fw_wasm_store_delete(fw_store *s, const char *pattern_id, fw_error *e);
+FW_API char *fw_wasm_cypher_delete(const char *pattern_id, fw_error *e);
+FW_API char *fw_wasm_cypher_import(const char *doc, size_t len, fw_error *e);
 
 /* Neo4j over the HTTP Query API (forewarn.h): the request bodies the core builds and its parser
  * of the answers, for the JS store that sends them with fetch. */

@@ -286,6 +286,11 @@ FW_API fw_status fw_store_lessons(const fw_store *store, const fw_lifecycle_opti
 FW_API fw_status fw_store_decide(fw_store *store, const char *pattern_id, const char *decision,
                                  const char *now, fw_error *err);
 
+/* Delete a pattern a person no longer wants (its lesson, counters and samples); the runs that
+ * counted it stay in the history. FW_ERR_ARG when the id is not stored. If the error comes
+ * again it is a new pattern, counted from 1. */
+FW_API fw_status fw_store_delete(fw_store *store, const char *pattern_id, fw_error *err);
+
 /* Apply a change set from fw_collect(): creates and increments patterns, groups unclassified
  * errors, accounts prevention, records the run. A run_id seen before changes nothing
  * ("already_ingested": true). *result_json is the FeedbackProcessingResult. */
@@ -419,6 +424,10 @@ FW_API fw_status fw_cypher_get(const char *pattern_id, char **out_body, fw_error
  * "patterns", the pattern as read after the write (empty when the id is not stored). */
 FW_API fw_status fw_cypher_decide(const char *pattern_id, const char *decision, const char *now,
                                   char **out_body, fw_error *err);
+
+/* Delete a pattern (fw_store_delete()): the answer's row has "patterns", the pattern as it was
+ * read just before it was deleted (empty when the id is not stored). */
+FW_API fw_status fw_cypher_delete(const char *pattern_id, char **out_body, fw_error *err);
 
 /* Read the candidates of fw_store_query() for {"entity"?, "endpoint_pattern"?, "schema"?,
  * "error_type"?, "min_occurrences"?}; run fw_store_query() on the loaded store for the answer.

@@ -107,6 +107,32 @@ int main(void) {
     CHECK(fw_store_pattern_count(t) == 2);
   }
   CHECK(strstr(err.message, "UTF-8") != NULL);
+  /* a person deletes a pattern: gone from the indexes, the runs and the other pattern kept */
+  CHECK(fw_store_delete(t, "ap1-a", &err) == FW_OK);
+  CHECK(fw_store_pattern_count(t) == 1);
+  CHECK(fw_store_get(t, "ap1-a", &p, &err) == FW_OK);
+  CHECK(p && strcmp(p, "null") == 0);
+  fw_free(p);
+  CHECK(fw_store_query(t, query, strlen(query), &q, &err) == FW_OK);
+  CHECK(q && strstr(q, "ap1-a") == NULL);
+  fw_free(q);
+  CHECK(fw_store_stats(t, &stats, &err) == FW_OK);
+  has(stats, "\"run_id\":\"r2\"");
+  fw_free(stats);
+  CHECK(fw_store_delete(t, "ap1-a", &err) == FW_ERR_ARG);
+  CHECK(strstr(err.message, "no pattern 'ap1-a'") != NULL);
+  CHECK(fw_store_pattern_count(t) == 1);
+  /* the error seen again is a new pattern, counted from its first occurrence */
+  r = apply(t, "{\"run_id\": \"r3\", \"now\": \"2026-01-03T00:00:00Z\", \"violations\": 1,"
+               " \"observations\": [{\"pattern\": {\"pattern_id\": \"ap1-a\", \"error_type\": \"database\","
+               "  \"category\": \"nullable_missing\", \"exception_class\": \"IntegrityError\", \"entity_pattern\": \"Product\","
+               "  \"endpoint_pattern\": \"POST /{entities}\", \"field_pattern\": \"nullable:name\", \"first_seen\": \"x\","
+               "  \"last_seen\": \"x\"}, \"count\": 1}], \"unclassified\": [], \"injections\": []}");
+  has(r, "\"patterns_created\":1");
+  fw_free(r);
+  CHECK(fw_store_get(t, "ap1-a", &p, &err) == FW_OK);
+  has(p, "\"occurrence_count\":1");
+  fw_free(p);
   fw_free(doc);
   fw_free(doc2);
   fw_store_free(t);

@@ -86,3 +86,49 @@ test('JS: decisions, states and effects equal the native CLI on the same history
     ir.delete();
   }
 });
+
+test('JS and CLI: a deleted pattern is gone, the runs stay, an unknown id is refused, and both stores equal', { skip }, () => {
+  const { store, ir } = history();
+  const file = path.join(tempDir('fw-delete-js-'), 'patterns.json');
+  const env = { FOREWARN_NOW: NOW, FOREWARN_STORE: '' };
+  const cli = (args) => run([...args, '--store', file], { env });
+  try {
+    assert.equal(cli(['ingest', '--smoke', 'examples/shop/runs/run-1.json', '--ir', 'examples/shop/ir.json']).status, 0);
+    for (const n of [2, 3]) assert.equal(cli(['ingest', '--smoke', `examples/shop/runs/run-${n}.json`, '--ir', 'examples/shop/ir.json',
+      '--manifest', `tests/vectors/inputs/holdout/shop-run-${n}.json`]).status, 0);
+    const before = store.patterns();
+    const runs = store.stats().runs.length;
+    const victim = before.find((p) => p.category === 'nullable_missing');
+    const gone = store.deletePattern(victim.pattern_id);
+    assert.equal(gone.pattern_id, victim.pattern_id);
+    assert.equal(gone.occurrence_count, victim.occurrence_count);
+    assert.equal(store.get(victim.pattern_id), null);
+    assert.equal(store.size, before.length - 1);
+    assert.equal(store.stats().runs.length, runs);
+    assert.throws(() => store.deletePattern(victim.pattern_id), (e) => e instanceof ForewarnError && e.code === 'argument' && /no pattern/.test(e.message));
+    const r = cli(['pattern', 'delete', victim.pattern_id]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /deleted by a person/);
+    assert.equal(store.serialize(), readFileSync(file, 'utf8'));
+    const again = cli(['pattern', 'delete', victim.pattern_id]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /no pattern/);
+    assert.equal(readFileSync(file, 'utf8'), store.serialize(), 'a refused delete changes nothing');
+    // the error seen again is a new pattern, counted from 1
+    fw.collect(read('examples/shop/runs/run-1.json').replace(/"run_id":\s*"[^"]+"/, '"run_id": "again"'), ir, null, store, { now: NOW });
+    assert.equal(store.get(victim.pattern_id)?.occurrence_count >= 1, true);
+  } finally {
+    store.delete();
+    ir.delete();
+  }
+});
+
+test('JS: redact replaces the secrets as the CLI does', { skip }, () => {
+  const text = 'psycopg2.OperationalError: FATAL: password authentication failed; dsn postgresql://app:S3cr3tPassw0rd@db:5432/shop, mail ops@example.com';
+  const js = fw.redact(text);
+  assert.ok(!js.includes('S3cr3tPassw0rd') && !js.includes('ops@example.com'), js);
+  const r = run(['redact', '-'], { input: text });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(js, r.stdout.replace(/\n$/, ''));
+  assert.throws(() => fw.redact(42), TypeError);
+});

@@ -396,6 +396,14 @@ else describe(title, () => {
     assert.equal(unknown.status, 2, unknown.stderr);
     assert.match(unknown.stderr, /no pattern 'ap1-0000000000000000' in the store/);
     assert.equal(ok(['store', 'export', '--store', store]).stdout, lines);
+    // a person deletes a pattern: gone from both, the runs kept, a second delete refused
+    for (const s of [store, file]) assert.match(ok(['pattern', 'delete', id, '--store', s]).stdout, /deleted by a person/);
+    assert.deepEqual(sorted(store), sorted(file));
+    assert.ok(!sorted(store).some((l) => l.includes(`"pattern_id":"${id}"`)));
+    assert.equal(JSON.parse(both(['stats', '--json'])).runs.length, 3);
+    const twice = fw(['pattern', 'delete', id, '--store', store]);
+    assert.equal(twice.status, 2, twice.stderr);
+    assert.match(twice.stderr, /no pattern/);
   });
 
   test('wrong password: exit 1, "authentication failed (401)", the password never printed', () => {

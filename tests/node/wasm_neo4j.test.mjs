@@ -171,6 +171,38 @@ else describe(title, () => {
     }
   });
 
+  test('serialize, deletePattern and import: the document round-trips, importing twice changes nothing, a corrupt one sends nothing', async () => {
+    const doc = await store.serialize();
+    const parsed = JSON.parse(doc);
+    const records = parsed.patterns.length + parsed.unclassified.length + parsed.runs.length;
+    assert.ok(parsed.patterns.length > 3 && parsed.runs.length === 3);
+    const mem = new fw.MemoryStore(doc);
+    try {
+      assert.deepEqual(mem.stats(), JSON.parse(ok(['stats', '--store', fileStore, '--json'])));
+    } finally {
+      mem.delete();
+    }
+    const id = parsed.patterns[1].pattern_id;
+    const kept = await store.get(id);
+    const gone = await store.deletePattern(id);
+    assert.equal(gone.pattern_id, id);
+    assert.equal(gone.occurrence_count, kept.occurrence_count);
+    assert.equal(await store.get(id), null);
+    assert.equal((await store.stats()).runs.length, 3, 'the runs stay');
+    await assert.rejects(store.deletePattern(id), (e) => e instanceof ForewarnError && e.code === 'argument' && /no pattern/.test(e.message));
+    // the saved document brings it back; the other records were already there
+    assert.deepEqual(await store.import(doc), { written: 1, unchanged: records - 1 });
+    assert.deepEqual(await store.get(id), kept);
+    assert.deepEqual(await store.import(doc, { batchSize: 2 }), { written: 0, unchanged: records });
+    assert.equal(await store.serialize(), doc);
+    const n = store.requests;
+    await assert.rejects(store.import('{"format":"forewarn-store","version":1,"patterns":[{"pattern_id":7}]}'), ForewarnError);
+    await assert.rejects(store.import('not json'), ForewarnError);
+    await assert.rejects(store.import(doc, { batchSize: 0 }), /batchSize/);
+    assert.equal(store.requests, n, 'nothing sent for a refused document');
+    assert.equal(await store.serialize(), doc);
+  });
+
   test('a collect with an index missing applies the schema and writes once (one request otherwise)', async () => {
     const auth = `Basic ${Buffer.from(`${env.NEO4J_USERNAME}:${password}`).toString('base64')}`;
     const res = await fetch(`${env.NEO4J_URI}/db/${env.NEO4J_DATABASE || 'neo4j'}/query/v2`, {

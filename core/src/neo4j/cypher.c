@@ -191,6 +191,13 @@ static const char decide_statement[] =
     "RETURN [p IN collect(ap) | p {" PATTERN_FIELDS ", .doc}] AS patterns, [] AS unclassified, "
     "[] AS runs";
 
+/* a person deletes a pattern: read as it was (the answer says whether it existed), then gone */
+static const char delete_statement[] =
+    "OPTIONAL MATCH (ap:GenerationAntiPattern {pattern_id: $pattern_id})\n"
+    "WITH ap, [p IN collect(ap) | p {" PATTERN_FIELDS ", .doc}] AS patterns\n"
+    "FOREACH (x IN CASE WHEN ap IS NULL THEN [] ELSE [ap] END | DETACH DELETE x)\n"
+    "RETURN patterns, [] AS unclassified, [] AS runs";
+
 static const char query_statement[] =
     "MATCH (ap:GenerationAntiPattern)\n"
     "WHERE ($entity IS NULL OR ap.entity_key = $entity)\n"
@@ -634,6 +641,13 @@ fw_status fw_cypher_decide(const char *pattern_id, const char *decision, const c
   fw__json_str(p, "decision", decision);
   fw__json_str(p, "now", now);
   return fw__cypher_body(decide_statement, p, out, err);
+}
+
+fw_status fw_cypher_delete(const char *pattern_id, char **out, fw_error *err) {
+  if (!pattern_id || !out) return fw__fail(err, FW_ERR_ARG, "pattern_id and out are required");
+  cJSON *p = cJSON_CreateObject();
+  fw__json_str(p, "pattern_id", pattern_id);
+  return fw__cypher_body(delete_statement, p, out, err);
 }
 
 static void str_or_null(cJSON *p, const char *key, const char *v) {
