@@ -10,10 +10,14 @@ import { classificationView, runView } from './lib/classify-view.mjs';
 import { mountLearningCurve } from './lib/chart.mjs';
 import {
   describeError, endpointProblem, failureProblem, fieldError, openInto, readInput, readLimit, readSpec,
-  readTextFile, sentence, specSource, targetProblem, textProblem, uriProblem,
+  readTextFile, runIdProblem, sentence, specSource, targetProblem, textProblem, uriProblem,
 } from './lib/input-checks.mjs';
 import { setRaw, wireRaw } from './lib/raw-view.mjs';
 import { BrowserPatterns, Neo4jPatterns } from './lib/stores.mjs';
+import { highlighted, matchSpans } from './lib/highlight.mjs';
+import { Manifests } from './lib/manifests.mjs';
+import { mountPatternBrowser } from './lib/pattern-browser.mjs';
+import { decodeShare, encodeShare } from './lib/share-link.mjs';
 
 const state = {
   fw: null,
@@ -22,10 +26,16 @@ const state = {
   examples: null,    // vendor/examples.json
   input: null,       // what the failure box holds: {kind: 'error'|'run', ...}
   browser: null,     // BrowserPatterns
-  store: null,       // the store in use (browser or Neo4j)
+  neo4j: null,       // Neo4jPatterns, once connected
+  store: null,       // the store in use (browser or Neo4j); null: Neo4j chosen, not connected
+  manifests: null,   // the manifests of the page's enhance step (lib/manifests.mjs)
+  preview: null,     // the last prompt preview's result (its injections go into a manifest)
+  previewKey: null,  // the inputs it was made from
+  specSeq: 0,        // counts spec changes (a preview of another spec is another preview)
   promptSeq: 0,      // drops answers of outdated prompt requests (Neo4j is asynchronous)
   specError: false,  // the spec box holds something that is not a usable spec
   drawCurve: null,   // shows a run history as the learning curve (lib/chart.mjs)
+  showPatterns: null, // shows the store's patterns in the browser (lib/pattern-browser.mjs)
 };
 
 const status = (id, text, isError = false) => {
@@ -48,6 +58,7 @@ async function main() {
   }
   state.browser = new BrowserPatterns(state.fw);
   state.store = state.browser;
+  state.manifests = new Manifests();
   status('#load-status', `Classifier ready (forewarn ${state.fw.version}).`);
   if (state.browser.notice) status('#store-status', state.browser.notice, true);
 
@@ -57,7 +68,15 @@ async function main() {
   wireSpec();
   wirePrompt();
   wireStore();
+  wireShare();
   state.drawCurve = mountLearningCurve($('#curve'));
+  state.showPatterns = mountPatternBrowser($('#pattern-browser'), {
+    store: () => state.store,
+    confirm: (text) => confirm(text),
+    onChange: refreshStore,
+    status: (text, isError) => status('#store-status', text, isError),
+  });
+  await restoreShared();
   await refreshStore();
   registerOfflineCache();
   document.body.dataset.ready = 'true';
@@ -107,6 +126,7 @@ function classifyNow() {
   const text = $('#failure-text').value;
   const body = $('#result-body');
   state.input = null;
+  showMatch(null);
   setRaw('result', null);
   setRaw('record', null);
   status('#record-status', '');
@@ -140,6 +160,7 @@ function classifyInput(input, endpoint, body) {
       input.classification = c;
       input.endpoint = endpoint;
       show(body, classificationView(c));
+      showMatch(input.text, c);
       setRaw('result', c);
     }
     state.input = input;
@@ -149,6 +170,24 @@ function classifyInput(input, endpoint, body) {
     if (input.kind === 'run') fieldError('#failure-text', message);
     show(body, el('p', { class: 'error', 'data-testid': 'classify-error' }, message));
   }
+}
+
+// The pasted text as forewarn keeps it (redacted), with the part each rule matched marked.
+function showMatch(text, classification) {
+  const box = $('#match');
+  if (text === null || !classification || classification.category === 'unknown') {
+    box.hidden = true;
+    $('#match-view').replaceChildren();
+    return;
+  }
+  const shown = state.fw.redact(text);
+  const spans = matchSpans(shown, classification);
+  show($('#match-view'), highlighted(shown, spans));
+  const n = spans.filter((x) => x.kind === 'match').length;
+  $('#match-note').textContent = n
+    ? `Marked: the message the rule matched${n > 1 ? ` (${n} errors)` : ''}, and in it the values it extracted. Secrets are shown as placeholders, as they are stored.`
+    : `The rule matched a normalised form of this text: ${classification.message}`;
+  box.hidden = false;
 }
 
 // The endpoint field: null when empty, the endpoint when it is "METHOD /path", else undefined
@@ -166,6 +205,7 @@ function checkEndpoint() {
 function recordBlocker() {
   const input = state.input;
   if (!input) return '';
+  if (!state.store) return 'Not recordable until Neo4j is connected (section 4), or the patterns are kept in this browser.';
   if (state.specError) return 'Not recordable until the spec marked above is fixed or cleared.';
   if (input.kind === 'error' && input.classification.category === 'unknown') {
     return 'Not recordable: no rule recognises this text. Only a classified error or a whole smoke run (a SmokeTestResult or a JUnit report) is recorded.';
@@ -188,22 +228,34 @@ async function recordInput() {
   if (input.kind === 'error') {
     const endpoint = input.endpoint ?? input.classification.ir?.endpoint ?? 'POST /unknown';
     smoke = {
-      run_id: `pasted-${new Date().toISOString()}`,
+      // named by its content: the same text recorded again is the same run, and changes nothing
+      run_id: `pasted-${contentId(`${endpoint}\n${input.text}`)}`,
       violations: [{ endpoint, status_code: 500, expected_status: 200, error_type: input.classification.error_type, message: 'pasted error' }],
       stack_traces: [{ endpoint, traceback: input.text }],
     };
   }
+  const manifest = typeof smoke.run_id === 'string' ? state.manifests.get(smoke.run_id) : null;
   try {
-    const result = await state.store.collect(smoke, state.ir, null);
-    status('#record-status', result.already_ingested
-      ? `Run ${result.run_id} was already recorded: nothing changed.`
-      : `Recorded run ${result.run_id}: ${result.patterns_created} new, ${result.patterns_updated} updated pattern(s).`);
+    const result = await state.store.collect(smoke, state.ir, manifest);
+    const measured = manifest && !result.already_ingested
+      ? ` With the manifest of ${Manifests.describe(manifest)}: ${result.prevented} prevented, ${result.not_prevented} recurred.` : '';
+    const label = state.store.label;
     setRaw('record', result);
-    await refreshStore();
+    await refreshStore(); // the message comes once the summary, patterns and curve show the run
+    status('#record-status', result.already_ingested
+      ? `Run ${result.run_id} was already recorded in ${label}: nothing changed.`
+      : `Recorded run ${result.run_id} in ${label}: ${result.patterns_created} new, ${result.patterns_updated} updated pattern(s).${measured}`);
   } catch (err) {
     setRaw('record', null);
     status('#record-status', describeError(err), true);
   }
+}
+
+// A short name for a text: FNV-1a 64, in hex (a name, not a secret's protection).
+function contentId(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
 }
 
 // ---- the spec ----------------------------------------------------------------------------
@@ -228,6 +280,7 @@ function wireSpec() {
 }
 
 function setSpec(text) {
+  state.specSeq++;
   state.ir?.delete();
   state.ir = null;
   state.irDoc = null;
@@ -264,6 +317,50 @@ function wirePrompt() {
     previewPrompt();
   });
   $('#copy-prompt').addEventListener('click', copyPrompt);
+  $('#run-id').addEventListener('input', updateManifestButtons);
+  $('#add-manifest').addEventListener('click', addToManifest);
+  $('#download-manifest').addEventListener('click', downloadManifest);
+}
+
+// The run id field: null when empty, the id when usable, else undefined (said next to it).
+function runId() {
+  const value = $('#run-id').value.trim();
+  const problem = runIdProblem(value);
+  fieldError('#run-id', problem);
+  return problem ? undefined : value || null;
+}
+
+function updateManifestButtons() {
+  const id = runId();
+  $('#add-manifest').disabled = !id || !state.preview?.injected.length;
+  $('#download-manifest').disabled = !id || !state.manifests.get(id);
+}
+
+// The preview's warnings go into the manifest of the run that will use this prompt.
+function addToManifest() {
+  const id = runId();
+  if (!id || !state.preview) return;
+  const added = state.manifests.add(id, state.preview.injected);
+  const m = state.manifests.get(id);
+  status('#manifest-status', `Manifest of run ${id}: ${Manifests.describe(m)}${added ? '' : ' (these were already in it)'}. ` +
+    `Record that run's smoke result (its run_id "${id}") here, and what the warnings prevented is counted.`);
+  updateManifestButtons();
+}
+
+function downloadManifest() {
+  const id = runId();
+  const m = id ? state.manifests.get(id) : null;
+  if (m) download(JSON.stringify(m, null, 2), `manifest-${id.replace(/[^\w.-]+/g, '_')}.json`);
+}
+
+// Save text as a file the browser downloads.
+function download(text, name) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = el('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 // Suggestions for the target: what the spec names for the chosen scope.
@@ -310,6 +407,7 @@ function previewBlocker(options, scope, target, prompt) {
   if (!limitsOk) return { message: 'Fix the limits marked above to see the warnings.', isError: true };
   if (!targetOk || !promptOk) return { message: 'Fix the fields marked above to see the warnings.', isError: true };
   if (state.specError) return { message: 'Fix the spec marked above (or clear it) to see the warnings.', isError: true };
+  if (!state.store) return { message: 'Connect to Neo4j (section 4) to see the warnings it holds.', isError: false };
   if (!target) return { message: 'Choose a target to see the warnings it would get.', isError: false };
   return null;
 }
@@ -321,7 +419,6 @@ async function previewPrompt() {
   const target = $('#target').value.trim();
   const prompt = $('#base-prompt').value;
   if (!state.fw) return;
-  setRaw('prompt', null);
   const options = {
     ir: state.ir,
     maxPatterns: limit('#max-patterns'),
@@ -329,8 +426,22 @@ async function previewPrompt() {
     budget: limit('#budget'),
     stack: chosenStack() ?? undefined,
   };
+  // The last preview stays usable (for a manifest) while the same inputs are previewed again
+  // after a store change; any other input change drops it at once.
+  const key = JSON.stringify([scope, target, prompt, options.maxPatterns, options.minOccurrences, options.budget,
+    options.stack, state.specSeq, state.store?.label]);
+  if (key !== state.previewKey) {
+    state.previewKey = key;
+    state.preview = null;
+    setRaw('prompt', null);
+    updateManifestButtons();
+  }
   const blocker = previewBlocker(options, scope, target, prompt);
   if (blocker) {
+    state.preview = null;
+    state.previewKey = null;
+    setRaw('prompt', null);
+    updateManifestButtons();
     out.textContent = prompt;
     status('#prompt-status', blocker.message, blocker.isError);
     return;
@@ -340,12 +451,18 @@ async function previewPrompt() {
     if (seq !== state.promptSeq) return;
     out.textContent = result.prompt;
     setRaw('prompt', result);
+    state.preview = result;
+    updateManifestButtons();
     const n = result.injected.length;
     status('#prompt-status', n
       ? `${n} warning${n === 1 ? '' : 's'} injected from ${state.store.label}.`
       : `No known issue in ${state.store.label} for this target yet (at least ${options.minOccurrences} occurrences needed).`);
   } catch (err) {
     if (seq !== state.promptSeq) return;
+    state.preview = null;
+    state.previewKey = null;
+    setRaw('prompt', null);
+    updateManifestButtons();
     out.textContent = prompt;
     status('#prompt-status', describeError(err), true);
   }
@@ -384,16 +501,20 @@ function wireStore() {
   $('#neo4j-connect').addEventListener('click', connectNeo4j);
 }
 
+// The store actions work on the store in use; clearing is for this browser's store only (a
+// shared Neo4j is not emptied from a page).
+function updateStoreActions() {
+  const ready = Boolean(state.store);
+  for (const id of ['#load-history', '#export-store', '#import-store']) $(id).disabled = !ready;
+  $('#clear-store').hidden = state.store !== state.browser;
+}
+
 async function useSource(source) {
-  $('#browser-panel').hidden = source !== 'browser';
   $('#neo4j-panel').hidden = source !== 'neo4j';
-  if (source === 'browser') {
-    state.store = state.browser;
-    status('#store-status', '');
-    await refreshStore();
-  } else {
-    status('#store-status', 'Enter the Neo4j URL and credentials, then Connect.');
-  }
+  state.store = source === 'browser' ? state.browser : state.neo4j;
+  status('#store-status', source === 'browser' || state.neo4j ? '' : 'Enter the Neo4j URL and credentials, then Connect.');
+  updateRecord();
+  await refreshStore();
 }
 
 // The connection fields, each checked (and said next to it) before anything is sent.
@@ -418,8 +539,10 @@ async function connectNeo4j() {
       password: $('#neo4j-password').value,
       database: $('#neo4j-database').value.trim() || 'neo4j',
     }).connect();
-    state.store = store;
+    state.neo4j = store;
+    if ($('input[name="source"][value="neo4j"]').checked) state.store = store;
     status('#store-status', `Connected to ${store.label}.`);
+    updateRecord();
     await refreshStore();
   } catch (err) {
     status('#store-status', `Not connected: ${describeError(err)}`, true);
@@ -429,57 +552,127 @@ async function connectNeo4j() {
 }
 
 async function loadHistory() {
+  const store = state.store;
   const runs = state.examples?.runs ?? [];
-  let recorded = 0;
+  if (!store) return;
+  let recorded = 0, message, failed = false;
   try {
     for (const { run, manifest } of runs) {
-      const result = await state.store.collect(run, state.examples.ir, manifest ?? null);
+      const result = await store.collect(run, state.examples.ir, manifest ?? null);
       if (!result.already_ingested) recorded++;
     }
-    status('#store-status', `Example history: ${recorded} of ${runs.length} runs recorded${recorded < runs.length ? ' (the others were already there)' : ''}.`);
+    message = `Example history: ${recorded} of ${runs.length} runs recorded in ${store.label}${recorded < runs.length ? ' (the others were already there: nothing changed for them)' : ''}.`;
   } catch (err) {
-    status('#store-status', describeError(err), true);
+    [message, failed] = [describeError(err), true];
   }
-  await refreshStore();
+  await refreshStore(); // the message comes once the page shows what it says
+  status('#store-status', message, failed);
 }
 
-function exportStore() {
-  const blob = new Blob([state.browser.exportText()], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = el('a', { href: url, download: `forewarn-patterns-${new Date().toISOString().slice(0, 10)}.json` });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-  status('#store-status', `Exported ${state.browser.size} patterns.`);
+async function exportStore() {
+  const store = state.store;
+  if (!store) return;
+  try {
+    const text = await store.exportText();
+    download(text, `forewarn-patterns-${new Date().toISOString().slice(0, 10)}.json`);
+    const doc = JSON.parse(text);
+    status('#store-status', `Exported ${doc.patterns.length} patterns and ${doc.runs.length} runs from ${store.label}.`);
+  } catch (err) {
+    status('#store-status', `Not exported: ${describeError(err)}`, true);
+  }
 }
 
 async function importStore(event) {
+  const store = state.store;
   const file = event.target.files?.[0];
   event.target.value = '';
-  if (!file) return;
-  if (state.browser.size && !confirm(`Replace the ${state.browser.size} patterns kept in this browser with the content of ${file.name}?`)) return;
+  if (!file || !store) return;
+  const warning = store.importWarning(file.name);
+  if (warning && !confirm(warning)) return;
+  let message, failed = false;
   try {
-    const n = state.browser.importText(await readTextFile(file, Infinity));
-    status('#store-status', `Imported ${n} patterns from ${file.name}.`);
+    message = `Imported ${file.name}: ${await store.importText(await readTextFile(file, Infinity))}.`;
   } catch (err) {
-    status('#store-status', `Not imported, nothing changed: ${describeError(err)}`, true);
+    [message, failed] = [`Not imported, nothing changed: ${describeError(err)}`, true];
   }
   await refreshStore();
+  status('#store-status', message, failed);
 }
 
 async function refreshStore() {
+  updateStoreActions();
+  const store = state.store;
+  if (!store) {
+    $('#store-summary').textContent = 'Not connected to Neo4j: no patterns shown.';
+    state.drawCurve([]);
+    state.showPatterns([]);
+    previewPrompt();
+    return;
+  }
   try {
-    const stats = await state.store.stats();
+    const [stats, patterns] = await Promise.all([store.stats(), store.patterns()]);
+    if (store !== state.store) return; // the source changed meanwhile
     const t = stats.totals ?? {};
-    if (state.store === state.browser) {
-      $('#store-summary').textContent = `${t.patterns ?? 0} patterns from ${t.runs ?? 0} runs in this browser; ${t.occurrences ?? 0} occurrences, ${t.prevented ?? 0} prevented.`;
-    }
+    $('#store-summary').textContent = `${t.patterns ?? 0} patterns from ${t.runs ?? 0} runs in ${store.label}; ${t.occurrences ?? 0} occurrences, ${t.prevented ?? 0} prevented.`;
     state.drawCurve(stats.runs ?? []);
+    state.showPatterns(patterns);
   } catch (err) {
     status('#store-status', describeError(err), true);
   }
   previewPrompt();
+}
+
+// ---- the shareable link ------------------------------------------------------------------
+
+const SHARED_FIELDS = {
+  failure: '#failure-text', endpoint: '#endpoint', stack: '#stack', spec: '#ir-text', scope: '#scope', target: '#target',
+  prompt: '#base-prompt', maxPatterns: '#max-patterns', minOccurrences: '#min-occurrences', budget: '#budget', runId: '#run-id',
+};
+
+function wireShare() {
+  $('#share-state').addEventListener('click', shareState);
+}
+
+async function shareState() {
+  const inputs = Object.fromEntries(Object.entries(SHARED_FIELDS).map(([key, id]) => [key, $(id).value]));
+  try {
+    const { fragment, redactions, dropped } = await encodeShare(inputs, (t) => state.fw.redact(t));
+    const link = `${location.href.split('#')[0]}${fragment}`;
+    const box = $('#share-link');
+    box.value = link;
+    box.hidden = false;
+    box.select();
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      copied = true;
+    } catch {
+      // no clipboard here: the link is selected in its box
+    }
+    status('#share-status', `${copied ? 'Link copied' : 'Link ready (selected below)'}: ${link.length} characters.` +
+      `${redactions ? ` Secrets in ${redactions} field${redactions === 1 ? '' : 's'} were replaced by placeholders.` : ''}` +
+      `${dropped.length ? ` Left out: ${dropped.join(', ')}.` : ''} The Neo4j connection is never in it.`);
+  } catch (err) {
+    status('#share-status', `No link: ${describeError(err)}`, true);
+  }
+}
+
+// A link made by shareState(): its inputs put back, then classified and previewed.
+async function restoreShared() {
+  if (!location.hash) return;
+  try {
+    const inputs = await decodeShare(location.hash);
+    if (!inputs) return;
+    for (const [key, id] of Object.entries(SHARED_FIELDS)) {
+      if (inputs[key] !== undefined) $(id).value = inputs[key];
+    }
+    if ($('#scope').selectedIndex < 0) $('#scope').value = 'entity';
+    if ($('#stack').selectedIndex < 0) $('#stack').value = '';
+    setSpec($('#ir-text').value); // classifies and previews too
+    status('#share-status', 'Restored from a shared link.');
+  } catch (err) {
+    status('#share-status', `The shared link was not used: ${describeError(err)}`, true);
+  }
 }
 
 // ---- offline -----------------------------------------------------------------------------

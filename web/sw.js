@@ -2,11 +2,11 @@
 // when it is not reachable the last copy answers. Only this page's own files are kept: requests
 // to a Neo4j server (another origin) are never cached or touched.
 
-const CACHE = 'forewarn-web-v3'; // a new name when FILES changes: activate drops the old copy
+const CACHE = 'forewarn-web-v4'; // a new name when FILES changes: activate drops the old copy
 const FILES = [
   './', './index.html', './style.css', './app.mjs', './manifest.webmanifest',
   './lib/dom.mjs', './lib/classify-view.mjs', './lib/chart.mjs', './lib/input-checks.mjs', './lib/raw-view.mjs',
-  './lib/stores.mjs',
+  './lib/stores.mjs', './lib/highlight.mjs', './lib/manifests.mjs', './lib/pattern-browser.mjs', './lib/share-link.mjs',
   './vendor/forewarn.mjs', './vendor/forewarn.wasm', './vendor/dist/forewarn-rules.mjs', './vendor/examples.json',
 ];
 

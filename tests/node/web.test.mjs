@@ -299,7 +299,7 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     assert.equal(await page.locator('[data-testid=chart] .bar-errors').count(), 3);
     assert.match(await page.textContent('[data-testid=store-summary]'), new RegExp(`^${stats.totals.patterns} patterns from 3 runs`));
     await page.click('#load-history');
-    assert.match(await page.textContent('[data-testid=store-status]'), /0 of 3 runs recorded \(the others were already there\)/);
+    assert.match(await page.textContent('[data-testid=store-status]'), /0 of 3 runs recorded in this browser \(the others were already there: nothing changed for them\)/);
   });
 
   it('previews the enhanced prompt exactly as forewarn enhance prints it', async () => {
@@ -432,7 +432,7 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
     const result = JSON.parse(shownJson);
     assert.equal(shownJson, JSON.stringify(result, null, 2));
     assert.equal(await page.textContent('[data-testid=record-status]'),
-      `Recorded run ${result.run_id}: ${result.patterns_created} new, ${result.patterns_updated} updated pattern(s).`);
+      `Recorded run ${result.run_id} in this browser: ${result.patterns_created} new, ${result.patterns_updated} updated pattern(s).`);
     assert.equal(result.already_ingested, false);
     // another text in the box: that result is no longer what the box holds
     await page.fill('#failure-text', examples[1].text);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { deadPort, root, run } from './helpers.mjs';
 import { neo4jEnv, neo4jSkipReason, neo4jTeardown, startNeo4j } from './neo4j.mjs';
 import { artifacts, buildWeb, launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
+import { storeScenarios } from './web_scenarios.mjs';
 
 const skip = (await webSkipReason()) || neo4jSkipReason();
 const ir = path.join(root, 'examples', 'shop', 'ir.json');
@@ -55,6 +56,7 @@ describe('web page with a Neo4j store', { skip }, () => {
     }
     page = await openPage(browser, server.url);
     page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (d) => d.accept());
   }, { timeout: 900000 });
 
   after(async () => {
@@ -121,5 +123,33 @@ describe('web page with a Neo4j store', { skip }, () => {
     // Switching back to the browser store forgets nothing of it and shows the local patterns again.
     await page.check('input[name=source][value=browser]');
     await page.waitForFunction(() => document.querySelector('[data-testid=store-summary]').textContent.startsWith('0 patterns'));
+  });
+
+  it('switching back to Neo4j uses the connection kept in the tab, not a new one', async () => {
+    await page.check('input[name=source][value=neo4j]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=store-summary]').textContent.includes(' in Neo4j at '));
+    assert.equal(await page.isHidden('#clear-store'), true, 'a shared Neo4j is not cleared from a page');
+  });
+
+  // the same scenarios as the browser store's (web_store.test.mjs), here against Neo4j
+  storeScenarios(() => ({ page, tmp: work, label: `Neo4j at ${env.NEO4J_URI}`, mode: 'neo4j' }));
+
+  it('what the page did in Neo4j is what the CLI reads there', async () => {
+    const page_ = await page.evaluate(() => document.querySelector('[data-testid=store-summary]').textContent);
+    const stats = JSON.parse(cli(['stats', '--store', 'neo4j', '--json']));
+    assert.ok(page_.startsWith(`${stats.totals.patterns} patterns from ${stats.runs.length} runs in Neo4j at `), page_);
+    assert.ok(stats.runs.some((r) => r.run_id === 'gen-page-neo4j' && r.prevented > 0));
+  });
+
+  it('after every scenario the password is still nowhere: URL, storage, text, share link, console, requests', async () => {
+    const leaks = await page.evaluate((secret) => ({
+      url: location.href.includes(secret),
+      local: JSON.stringify({ ...localStorage }).includes(secret),
+      text: document.body.innerText.includes(secret),
+      link: document.querySelector('[data-testid=share-link]').value.includes(secret),
+    }), password);
+    assert.deepEqual(leaks, { url: false, local: false, text: false, link: false });
+    assert.ok(!page.logs.some((l) => l.includes(password)), 'console');
+    assert.ok(!requests.some((u) => u.includes(password)), 'request URLs');
   });
 });

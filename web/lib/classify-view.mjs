@@ -4,7 +4,7 @@
 
 import { el, facts, code } from './dom.mjs';
 
-const CONTEXT_KEYS = ['table', 'column', 'constraint', 'field', 'loc', 'module', 'name', 'attribute', 'object_type', 'value'];
+export const CONTEXT_KEYS = ['table', 'column', 'constraint', 'field', 'loc', 'module', 'name', 'attribute', 'object_type', 'value'];
 
 export function classificationView(c) {
   const known = c.category !== 'unknown';

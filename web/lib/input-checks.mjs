@@ -216,3 +216,11 @@ export async function openInto(input, target, then) {
   }
   then();
 }
+
+// The run id a manifest is kept for: empty (no manifest), or up to 200 printable characters
+// without spaces, as generation pipelines name their runs.
+export function runIdProblem(value) {
+  if (!value) return null;
+  if (value.length > 200) return `A run id is at most 200 characters; this one has ${value.length}`;
+  return /^[^\s\p{Cc}]+$/u.test(value) ? null : 'A run id has no spaces or control characters, e.g. gen-42';
+}

@@ -35,9 +35,23 @@ export class BrowserPatterns {
 
   async stats() { return this.#store.stats(); }
   async patterns() { return this.#store.patterns(); }
+  async get(id) { return this.#store.get(id); }
 
   async enhance(prompt, target, options) {
     return this.#fw.enhance(prompt, target, this.#store, options);
+  }
+
+  // A person's decision ('retired' or 'active'), or the pattern deleted; saved at once.
+  async decide(id, decision) {
+    const p = this.#store.decide(id, decision);
+    this.#save();
+    return p;
+  }
+
+  async deletePattern(id) {
+    const p = this.#store.deletePattern(id);
+    this.#save();
+    return p;
   }
 
   async collect(smoke, ir, manifest) {
@@ -47,10 +61,15 @@ export class BrowserPatterns {
   }
 
   // The store document, as the native file store holds it (forewarn store import reads it too).
-  exportText() { return this.#store.serialize(); }
+  async exportText() { return this.#store.serialize(); }
+
+  // What importing a document does here, for the confirmation asked before it.
+  importWarning(fileName) {
+    return this.size ? `Replace the ${this.size} patterns kept in this browser with the content of ${fileName}?` : null;
+  }
 
   // Replace the content with a store document; a corrupt one is refused and nothing changes.
-  importText(text) {
+  async importText(text) {
     const next = new this.#fw.MemoryStore();
     try {
       next.load(text);
@@ -61,7 +80,7 @@ export class BrowserPatterns {
     this.#store.delete();
     this.#store = next;
     this.#save();
-    return this.#store.size;
+    return `${this.#store.size} patterns now in this browser`;
   }
 
   clear() {
@@ -108,6 +127,21 @@ export class Neo4jPatterns {
 
   async stats() { return this.#store.stats(); }
   async patterns() { return this.#store.patterns(); }
+  async get(id) { return this.#store.get(id); }
   async enhance(prompt, target, options) { return this.#store.enhance(prompt, target, options); }
   async collect(smoke, ir, manifest) { return this.#store.collect(smoke, ir, manifest); }
+  async decide(id, decision) { return this.#store.decide(id, decision); }
+  async deletePattern(id) { return this.#store.deletePattern(id); }
+  async exportText() { return this.#store.serialize(); }
+
+  // A shared store is merged into, never replaced from a page: records of the file take their
+  // ids' place, the others stay (as `forewarn store import --replace`).
+  importWarning(fileName) {
+    return `Write the records of ${fileName} into ${this.label}? Records with the same id take the file's content; the others stay.`;
+  }
+
+  async importText(text) {
+    const { written, unchanged } = await this.#store.import(text);
+    return `${written} records written into ${this.label}, ${unchanged} already there unchanged`;
+  }
 }
