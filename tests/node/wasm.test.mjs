@@ -66,13 +66,14 @@ test('wasm/exports.txt: every name is exported by the module and declared in a h
 // the core so that WASM reads JUnit reports too. Measured with -Oz: 144.5 kB before it, 150.1 kB
 // with the OpenAPI reader, 176.6 kB with Expat 2.7 and the JUnit reader (about 26 kB of it
 // Expat's tokenizer and parser), 178.0 kB with issue 14's stacks, 181.4 kB with issue 15's holdout,
-// effect interval and lesson lifecycle; the budget is now 185 000 bytes (bench/README.md, "Size").
+// effect interval and lesson lifecycle, 185.6 kB with issue 16's import, delete and redaction in
+// the JS API (the page's Neo4j mode); the budget is now 188 000 bytes (bench/README.md, "Size").
 // The module is the engine: the built-in rule pack is data beside it
 // (wasm/dist/forewarn-rules.mjs, which bench/wasm.mjs reports too).
-test('size budget: forewarn.wasm is at most 185 KB gzipped', { skip }, () => {
+test('size budget: forewarn.wasm is at most 188 KB gzipped', { skip }, () => {
   const bytes = readFileSync(wasmPath);
   const gz = gzipSync(bytes, { level: 9 }).length;
-  assert.ok(gz <= 185000, `${gz} bytes gzipped (${bytes.length} raw): over the budget`);
+  assert.ok(gz <= 188000, `${gz} bytes gzipped (${bytes.length} raw): over the budget`);
 });
 
 test('the rule pack the module loads is core/rules/default.json (no stale copy)', { skip }, async () => {

@@ -1,5 +1,6 @@
 // Shared by the browser tests of the web page: build web/vendor, serve web/ with
 // scripts/serve-web.mjs on a free port, and drive Debian's chromium with playwright-core.
+import { after, before } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -71,4 +72,21 @@ export async function openPage(browser, url, { width = 1280, height = 900, conte
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
   return page;
+}
+
+// The set-up every browser suite shares, registered in the calling describe: web/vendor built,
+// the page served, a browser launched before its tests; both closed after them. Returns the
+// object whose `server` and `browser` the tests use (set once the suite starts).
+export function webSuite({ timeout = 120000 } = {}) {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    buildWeb();
+    suite.server = await serveWeb();
+    suite.browser = await launchBrowser();
+  }, { timeout });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

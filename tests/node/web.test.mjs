@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, run, sharedCorpus } from './helpers.mjs';
-import { artifacts, buildWeb, launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
+import { artifacts, openPage, webSkipReason, webSuite } from './web.mjs';
 
 const skip = await webSkipReason();
 const irPath = path.join(root, 'examples', 'shop', 'ir.json');
@@ -64,31 +64,25 @@ async function shown(page) {
 }
 
 describe('web page', { skip }, () => {
-  let server, browser, page;
+  const web = webSuite();
+  let page;
   const tmp = mkdtempSync(path.join(tmpdir(), 'forewarn-web-'));
 
   before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-    page = await openPage(browser, server.url);
+    page = await openPage(web.browser, web.server.url);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('serves the page with a strict Content-Security-Policy', async () => {
-    const res = await fetch(server.url);
+    const res = await fetch(web.server.url);
     const csp = res.headers.get('content-security-policy');
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'no unsafe-inline scripts');
     assert.match(csp, /frame-ancestors 'none'/);
     assert.match(await res.text(), /http-equiv="Content-Security-Policy"/, 'the page carries it too, for static hosting');
-    assert.equal((await fetch(new URL('../package.json', server.url))).status, 404, 'nothing outside web/ is served');
-    assert.equal((await fetch(new URL('/%2e%2e/package.json', server.url))).status, 404);
-    assert.equal((await fetch(new URL('vendor/forewarn.wasm', server.url))).headers.get('content-type'), 'application/wasm');
+    assert.equal((await fetch(new URL('../package.json', web.server.url))).status, 404, 'nothing outside web/ is served');
+    assert.equal((await fetch(new URL('/%2e%2e/package.json', web.server.url))).status, 404);
+    assert.equal((await fetch(new URL('vendor/forewarn.wasm', web.server.url))).headers.get('content-type'), 'application/wasm');
   });
 
   it('shows the category, context and spec mapping of pasted errors, as the CLI classifies them', async () => {
@@ -270,23 +264,17 @@ function cliEnhance(store, scopeFlag, target, prompt, { maxPatterns, minOccurren
 const promptText = (page) => page.textContent('[data-testid=prompt-out]');
 
 describe('web page: prompt preview and the browser store', { skip }, () => {
-  let server, browser, context, page;
+  const web = webSuite();
+  let context, page;
   const tmp = mkdtempSync(path.join(tmpdir(), 'forewarn-web-store-'));
 
   before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
-    page = await openPage(browser, server.url, { context });
+    context = await web.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.server.url.replace(/\/$/, '') });
+    page = await openPage(web.browser, web.server.url, { context });
     page.on('dialog', (d) => d.accept());
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('draws the learning curve of the example history with the CLI\'s numbers', async () => {
     assert.equal(await page.locator('[data-testid=chart-empty]').count(), 1, 'a new browser starts empty');
@@ -485,8 +473,8 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
   });
 
   it('fits a 375 px phone screen', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const p = await openPage(browser, server.url, { context: phone });
+    const phone = await web.browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p = await openPage(web.browser, web.server.url, { context: phone });
     await p.click('#use-example-ir');
     await p.click('#load-history');
     await p.waitForSelector('[data-testid=chart]');
@@ -501,22 +489,13 @@ describe('web page: prompt preview and the browser store', { skip }, () => {
 });
 
 describe('web page: offline once loaded', { skip }, () => {
-  let server, browser;
-  before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const web = webSuite();
 
   it('reloads and classifies with the server gone', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(web.browser, web.server.url);
     // The page registers its service worker and is controlled by it (clients.claim).
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
-    await server.stop();
+    await web.server.stop();
     await page.reload();
     await page.waitForSelector('body[data-ready=true]', { timeout: 10000 });
     await page.selectOption('#example-error', 'error:1');
@@ -578,25 +557,16 @@ const inside = (inner, outer, slack = 0.5) => inner.left >= outer.left - slack &
 const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
 
 describe('web page: the learning curve and its table at 375 and 1280 px', { skip }, () => {
-  let server, browser;
+  const web = webSuite();
   // A run with a long id, so that the table is wider than its column at both widths.
   const longRun = JSON.stringify({ ...JSON.parse(readFileSync(path.join(root, 'examples', 'shop', 'runs', 'run-3.json'), 'utf8')),
     run_id: 'nightly-shop-api-regression-suite-2026-12-07' }, null, 2);
 
-  before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   for (const [width, chartShare] of [[375, [0.8, 1]], [1280, [0.3, 0.9]]]) {
     it(`is readable at ${width} px, with axis titles and a legend, and its table scrolls in its own box`, async (t) => {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await openPage(browser, server.url, { context });
+      const context = await web.browser.newContext({ viewport: { width, height: 900 } });
+      const page = await openPage(web.browser, web.server.url, { context });
       await page.click('#load-history');
       await page.waitForSelector('[data-testid=chart]');
       await page.fill('#failure-text', longRun);

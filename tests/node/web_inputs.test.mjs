@@ -3,12 +3,12 @@
 // and nothing is recorded: the store (its saved copy, its summary and its run history) is the
 // same after every case as before it, with Record tried anyway. After each case a valid input
 // clears the message and makes Record usable again, so that a check stuck on "refused" fails.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './helpers.mjs';
-import { buildWeb, launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
+import { openPage, webSkipReason, webSuite } from './web.mjs';
 
 const skip = await webSkipReason();
 const MAX = 4 * 1024 * 1024; // the core's input limit (FW_DEFAULT_MAX_INPUT), the page's cap
@@ -19,20 +19,14 @@ const knownError = read('examples/errors/post_customers_unique.txt');
 const file = (name, buffer) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(buffer) });
 
 describe('web page: bad input is said next to its field and records nothing', { skip }, () => {
-  let server, browser, page;
+  const web = webSuite();
+  let page;
 
   before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-    page = await openPage(browser, server.url);
+    page = await openPage(web.browser, web.server.url);
     page.on('dialog', (d) => d.accept());
     await page.click('#load-history'); // a store with something in it, to see that it stays so
     await page.waitForSelector('[data-testid=chart]');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   // What the store holds, as the page saves and shows it.
@@ -245,7 +239,7 @@ describe('web page: bad input is said next to its field and records nothing', { 
   it('refuses Neo4j fields that cannot be used before sending anything, without repeating the URL', async () => {
     const stored = await storeView();
     const sent = [];
-    const listen = (r) => { if (!r.url().startsWith(server.url)) sent.push(r.url()); };
+    const listen = (r) => { if (!r.url().startsWith(web.server.url)) sent.push(r.url()); };
     page.on('request', listen);
     await page.check('input[name=source][value=neo4j]');
     const cases = [

@@ -6,25 +6,19 @@ import { after, before, describe } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildWeb, launchBrowser, openPage, serveWeb, webSkipReason } from './web.mjs';
+import { openPage, webSkipReason, webSuite } from './web.mjs';
 import { storeScenarios } from './web_scenarios.mjs';
 
 const skip = await webSkipReason();
 
 describe('web page: the store in this browser', { skip }, () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'forewarn-web-store-'));
-  let server, browser, page;
+  const web = webSuite();
+  let page;
   before(async () => {
-    buildWeb();
-    server = await serveWeb();
-    browser = await launchBrowser();
-    page = await openPage(browser, server.url);
+    page = await openPage(web.browser, web.server.url);
     page.on('dialog', (d) => d.accept());
-  }, { timeout: 120000 });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
   });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
   storeScenarios(() => ({ page, tmp, label: 'this browser', mode: 'browser' }));
 });
