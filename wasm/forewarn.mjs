@@ -136,6 +136,15 @@ function joinReports(reports) {
 // WASM takes numbers through ToInt32, so anything else would wrap silently (2^32 + 10 arrives as
 // 10, -1 as 4 GiB for a size_t, NaN as 0); the core's int and size_t both hold 2^31 - 1.
 const INT_MAX = 0x7fffffff;
+// fn(store), then the store freed whatever fn did (fn is synchronous: the store is gone after).
+function usingStore(store, fn) {
+  try {
+    return fn(store);
+  } finally {
+    store.delete();
+  }
+}
+
 function intOption(name, value, fallback, min = 0, max = INT_MAX) {
   if (value === undefined || value === null) return fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -699,22 +708,18 @@ export class Forewarn {
         return new fw.MemoryStore(doc);
       }
 
-      async #with(body, fn) {
-        const mem = await this.#load(body);
-        try {
-          return fn(mem);
-        } finally {
-          mem.delete();
-        }
-      }
+      async #with(body, fn) { return usingStore(await this.#load(body), fn); }
+
+      // The request that reads the whole store (full: every pattern's fields).
+      #dump(full) { return fw.#takeString(x.fw_wasm_cypher_dump(full ? 1 : 0, fw.#err)); }
 
       /** The whole store as a MemoryStore (one read; delete() it when done). */
-      snapshot() { return this.#load(fw.#takeString(x.fw_wasm_cypher_dump(1, fw.#err))); }
+      snapshot() { return this.#load(this.#dump(true)); }
 
       /** Per-run history, totals and each lesson's measured effect ({lifecycle} thresholds). */
       stats(options = {}) {
         lifecycleArgs(options.lifecycle); // checked before the request
-        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(0, fw.#err)), (m) => m.stats(options));
+        return this.#with(this.#dump(false), (m) => m.stats(options));
       }
 
       /** Every pattern with its state and effect, or with {unclassified: true} every
@@ -722,7 +727,7 @@ export class Forewarn {
       patterns(options = {}) {
         lifecycleArgs(options.lifecycle);
         stateOption(options.state);
-        return this.#with(fw.#takeString(x.fw_wasm_cypher_dump(options.unclassified ? 0 : 1, fw.#err)),
+        return this.#with(this.#dump(!options.unclassified),
           (m) => m.patterns(options));
       }
 
@@ -750,14 +755,7 @@ export class Forewarn {
       }
 
       /** The whole store as a store document's text (MemoryStore.serialize()'s format). */
-      async serialize() {
-        const mem = await this.snapshot();
-        try {
-          return mem.serialize();
-        } finally {
-          mem.delete();
-        }
-      }
+      async serialize() { return this.#with(this.#dump(true), (m) => m.serialize()); }
 
       /**
        * Write a store document's records (patterns, unclassified groups, runs) into Neo4j, as
@@ -769,20 +767,9 @@ export class Forewarn {
        */
       async import(doc, { batchSize = 500 } = {}) {
         const size = intOption('batchSize', batchSize, 500, 1, 100000);
-        const incoming = new fw.MemoryStore(asText(doc)); // refuses a corrupt document, nothing sent
-        let next;
-        try {
-          next = incoming.toJSON();
-        } finally {
-          incoming.delete();
-        }
-        const before = await this.snapshot();
-        let current;
-        try {
-          current = before.toJSON();
-        } finally {
-          before.delete();
-        }
+        // the core's loader refuses a corrupt document before anything is sent
+        const next = usingStore(new fw.MemoryStore(asText(doc)), (m) => m.toJSON());
+        const current = await this.#with(this.#dump(true), (m) => m.toJSON());
         const lists = [['patterns', 'pattern_id'], ['unclassified', 'template_id'], ['runs', 'run_id']];
         const changed = { patterns: [], unclassified: [], runs: [] };
         let unchanged = 0;
@@ -841,15 +828,10 @@ export class Forewarn {
        * [{prompt, section, injected, scope, target}] out, in order.
        */
       async enhanceBatch(requests, options = {}) {
-        const mem = await this.snapshot();
-        try {
-          return fw.#withIRSync(options.ir, (ir) => requests.map((r) => {
-            const { scope, name } = resolveTarget(r);
-            return { ...fw.enhance(r.prompt ?? '', { scope, target: name }, mem, { ...options, ir }), scope, target: name };
-          }));
-        } finally {
-          mem.delete();
-        }
+        return this.#with(this.#dump(true), (mem) => fw.#withIRSync(options.ir, (ir) => requests.map((r) => {
+          const { scope, name } = resolveTarget(r);
+          return { ...fw.enhance(r.prompt ?? '', { scope, target: name }, mem, { ...options, ir }), scope, target: name };
+        })));
       }
     };
 

@@ -190,14 +190,17 @@ function showMatch(text, classification) {
   box.hidden = false;
 }
 
-// The endpoint field: null when empty, the endpoint when it is "METHOD /path", else undefined
-// with the expected form said next to it.
-function checkEndpoint() {
-  const value = $('#endpoint').value.trim();
-  const problem = endpointProblem(value);
-  fieldError('#endpoint', problem);
+// A text field checked by problemOf: null when empty, the value when usable, else undefined
+// with what is wrong said next to it.
+function checkedField(id, problemOf) {
+  const value = $(id).value.trim();
+  const problem = problemOf(value);
+  fieldError(id, problem);
   return problem ? undefined : value || null;
 }
+
+// The endpoint field: "METHOD /path".
+const checkEndpoint = () => checkedField('#endpoint', endpointProblem);
 
 // Why what the box holds is not recorded ('' when it holds nothing to record), or null. A run is
 // recorded only from a valid SmokeTestResult or JUnit report, or from one error a rule recognised
@@ -322,13 +325,8 @@ function wirePrompt() {
   $('#download-manifest').addEventListener('click', downloadManifest);
 }
 
-// The run id field: null when empty, the id when usable, else undefined (said next to it).
-function runId() {
-  const value = $('#run-id').value.trim();
-  const problem = runIdProblem(value);
-  fieldError('#run-id', problem);
-  return problem ? undefined : value || null;
-}
+// The run id field: the run the previewed prompts are for.
+const runId = () => checkedField('#run-id', runIdProblem);
 
 function updateManifestButtons() {
   const id = runId();

@@ -27,8 +27,8 @@ fw_status fw_store_delete(fw_store *s, const char *pattern_id, fw_error *err) {
       break;
     }
   }
-  /* a partial read (Neo4j) keeps the number of runs it has seen */
-  if (doc && !cJSON_GetObjectItemCaseSensitive(doc, "run_seq")) fw__json_int(doc, "run_seq", fw__store_run_seq(s));
+  /* a partial read (Neo4j) keeps the number of runs it has seen (the document does not say it) */
+  if (doc) fw__json_int(doc, "run_seq", fw__store_run_seq(s));
   json = doc ? cJSON_PrintUnformatted(doc) : NULL;
   cJSON_Delete(doc);
   st = json ? fw_store_load(s, json, strlen(json), err) : fw__fail(err, FW_ERR_NOMEM, "out of memory");
