@@ -33,6 +33,7 @@ const state = {
   previewKey: null,  // the inputs it was made from
   specSeq: 0,        // counts spec changes (a preview of another spec is another preview)
   promptSeq: 0,      // drops answers of outdated prompt requests (Neo4j is asynchronous)
+  storeSeq: 0,       // the same for the store's summary, patterns and curve
   specError: false,  // the spec box holds something that is not a usable spec
   drawCurve: null,   // shows a run history as the learning curve (lib/chart.mjs)
   showPatterns: null, // shows the store's patterns in the browser (lib/pattern-browser.mjs)
@@ -607,9 +608,12 @@ async function refreshStore() {
     previewPrompt();
     return;
   }
+  const seq = ++state.storeSeq;
   try {
     const [stats, patterns] = await Promise.all([store.stats(), store.patterns()]);
-    if (store !== state.store) return; // the source changed meanwhile
+    // a later refresh (or another source) supersedes this one: a read sent before a write may
+    // answer after the read that follows it (Neo4j), and must not show the older state
+    if (seq !== state.storeSeq || store !== state.store) return;
     const t = stats.totals ?? {};
     $('#store-summary').textContent = `${t.patterns ?? 0} patterns from ${t.runs ?? 0} runs in ${store.label}; ${t.occurrences ?? 0} occurrences, ${t.prevented ?? 0} prevented.`;
     state.drawCurve(stats.runs ?? []);
